@@ -1,0 +1,83 @@
+"""Accounts and roles."""
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from factorysafe.db import db, utcnow
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"
+    ENGINEER = "engineer"
+    OWNER = "owner"
+
+    @property
+    def label(self) -> str:
+        return {"admin": "Administrator", "engineer": "Engineer", "owner": "Factory owner"}[self.value]
+
+
+def str_enum(enum_cls: type[enum.StrEnum], length: int = 32) -> sa.Enum:
+    """Store a StrEnum by value as VARCHAR (no native PostgreSQL ENUM type to migrate)."""
+    return sa.Enum(
+        enum_cls,
+        native_enum=False,
+        create_constraint=False,
+        length=length,
+        values_callable=lambda e: [m.value for m in e],
+        validate_strings=True,
+    )
+
+
+# Scrypt (werkzeug's default) is a memory-hard KDF; each hash carries its own salt.
+PASSWORD_METHOD = "scrypt"
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True, doc="Sign-in name; never shown to the public.")
+    name: Mapped[str] = mapped_column(sa.String(120), default="")
+    role: Mapped[Role] = mapped_column(str_enum(Role), doc="admin, engineer or owner (factory owner).")
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    factories: Mapped[list["Factory"]] = relationship(  # noqa: F821
+        secondary="factory_owners", back_populates="owners", order_by="Factory.name"
+    )
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password, method=PASSWORD_METHOD)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.active
+
+    @property
+    def is_engineer(self) -> bool:
+        """Engineers and admins may inspect, verify and escalate."""
+        return self.role in (Role.ENGINEER, Role.ADMIN)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def is_owner(self) -> bool:
+        return self.role == Role.OWNER
+
+    def owns(self, factory_id: int) -> bool:
+        return any(f.id == factory_id for f in self.factories)
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role}>"

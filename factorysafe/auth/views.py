@@ -1,0 +1,40 @@
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+
+from factorysafe.auth import bp
+from factorysafe.auth.forms import LoginForm
+from factorysafe.auth.models import User
+from factorysafe.db import db
+
+
+def _safe_next(target: str | None) -> str:
+    """Only redirect to a path on this site (no open redirect)."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("main.dashboard")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.dashboard"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = db.session.scalar(sa.select(User).where(User.email == form.email.data.strip().lower()))
+        if user is None or not user.active or not user.check_password(form.password.data):
+            flash("Wrong email or password.", "error")
+            return render_template("auth/login.html", form=form), 401
+        login_user(user)
+        return redirect(_safe_next(request.args.get("next")))
+    status = 400 if form.is_submitted() else 200
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["GET", "POST"])
+def logout():
+    logout_user()
+    flash("You are signed out.", "info")
+    return redirect(url_for("main.index"))

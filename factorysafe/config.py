@@ -1,0 +1,61 @@
+"""Configuration defaults and the small helpers ``create_app`` uses to layer config.
+
+Order (later wins): these defaults, ``instance/config.py``, environment variables
+(``DATABASE_URL`` and any ``FACTORYSAFE_*``), then the ``test_config`` mapping.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+class Defaults:
+    SQLALCHEMY_DATABASE_URI = None  # filled in with instance/factorysafe.sqlite
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    WTF_CSRF_TIME_LIMIT = None  # a form open all day in the field still submits
+    MAX_CONTENT_LENGTH = 64 * 1024 * 1024  # whole request; per photo limit below
+    PHOTO_MAX_BYTES = 25 * 1024 * 1024
+    PHOTO_MAX_PIXELS = 60_000_000  # larger images are refused as decompression bombs
+    PHOTO_MAX_DISTANCE_M = 1000  # flag photos taken further than this from the factory
+    PHOTO_MAX_DAYS_FROM_DATE = 3  # flag photos taken this many days from the inspection date
+    PROGRESS_PENDING_WEIGHT = 0.0  # how much "Pending verification" counts in progress rates
+    ESCALATION_OVERDUE_DAYS = 30  # critical actions overdue this long propose escalation
+    REQUALIFY_MONTHS = 18  # an ineligible factory may requalify after this
+    DCR_LIMIT = 1.0  # column demand/capacity over this: weak column
+    DCR_IMMEDIATE_DANGER = 2.0  # over this: immediate danger, evacuate
+    MAP_TILE_URL = None  # a web tile layer is added only when configured
+    MAP_TILE_ATTRIBUTION = ""
+    SMTP_HOST = None
+    SMTP_PORT = 25
+    MAIL_FROM = "factorysafe@localhost"
+    LANGUAGES = ("en", "bn")
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).with_name("translations"))
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+
+
+def normalise_db_url(url: str) -> str:
+    """``postgresql://`` (what people type) means the psycopg 3 driver here."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def from_environment(config) -> None:
+    if os.environ.get("DATABASE_URL"):
+        config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    config.from_prefixed_env("FACTORYSAFE")
+
+
+def ensure_secret_key(config, instance_path: str) -> None:
+    """Use a configured SECRET_KEY, else one generated once into the instance folder."""
+    if config.get("SECRET_KEY"):
+        return
+    key_file = Path(instance_path) / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    config["SECRET_KEY"] = key_file.read_text().strip()

@@ -1,0 +1,84 @@
+"""Database handle, migrations and the ``init-db`` command.
+
+``db`` is the one Flask-SQLAlchemy object of the application; every model in the
+domain packages derives from ``db.Model``. The schema is owned by the Alembic
+migrations in ``factorysafe/migrations`` (Flask-Migrate): ``init-db`` creates or
+upgrades a database by running them, never by ``create_all``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+import sqlalchemy as sa
+from flask import current_app
+from flask.cli import with_appcontext
+from flask_migrate import Migrate, upgrade
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy.orm import DeclarativeBase
+
+MIGRATIONS_DIR = str(Path(__file__).with_name("migrations"))
+
+# One naming convention so that constraint names are identical on SQLite and
+# PostgreSQL and Alembic can compare and drop them.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate(directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
+
+
+def utcnow() -> dt.datetime:
+    """Aware UTC now; stored as naive UTC in the database."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def init_db() -> None:
+    """Create the schema, or bring an existing one up to the newest migration."""
+    upgrade(directory=MIGRATIONS_DIR)
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db_command() -> None:
+    """Create or upgrade the database schema (runs the Alembic migrations)."""
+    init_db()
+    click.echo(f"Database ready: {db.engine.url.render_as_string(hide_password=True)}")
+
+
+def init_app(app) -> None:
+    db.init_app(app)
+    import factorysafe.models  # noqa: F401  (registers every table on the metadata)
+
+    migrate.init_app(app, db)
+    app.cli.add_command(init_db_command)
+    if db_url_is_sqlite(app.config["SQLALCHEMY_DATABASE_URI"]):
+        with app.app_context():
+            sa.event.listen(db.engine, "connect", _sqlite_pragmas)
+
+
+def db_url_is_sqlite(url: str) -> bool:
+    return url.startswith("sqlite")
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cur = dbapi_connection.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA busy_timeout=5000")
+    cur.close()
+
+
+def current_db_url() -> str:
+    return current_app.config["SQLALCHEMY_DATABASE_URI"]

@@ -1,0 +1,1 @@
+"""The hazard catalogue and categorisation of findings."""

@@ -1,0 +1,4 @@
+"""Inspections, findings and photo evidence."""
+from flask import Blueprint
+
+bp = Blueprint("inspections", __name__)

@@ -1,0 +1,1 @@
+"""Public safety map, public factory pages and open data."""

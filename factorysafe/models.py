@@ -1,0 +1,23 @@
+"""Every model of the application, imported in one place for Alembic and the shell."""
+from factorysafe.actions.models import ActionComment, ActionStatus, CorrectiveAction, DeadlineExtension, ExtensionStatus, OutboxMessage
+from factorysafe.audit import AuditEvent
+from factorysafe.auth.models import Role, User
+from factorysafe.factories.models import Complaint, ComplaintStatus, Escalation, Evacuation, Factory, factory_owners
+from factorysafe.inspections.models import (
+    Discipline,
+    Finding,
+    FindingOrigin,
+    Inspection,
+    InspectionState,
+    InspectionType,
+    Photo,
+    Severity,
+    inspection_engineers,
+)
+
+__all__ = [
+    "ActionComment", "ActionStatus", "AuditEvent", "Complaint", "ComplaintStatus", "CorrectiveAction",
+    "DeadlineExtension", "Discipline", "Escalation", "Evacuation", "ExtensionStatus", "Factory", "Finding",
+    "FindingOrigin", "Inspection", "InspectionState", "InspectionType", "OutboxMessage", "Photo", "Role",
+    "Severity", "User", "factory_owners", "inspection_engineers",
+]

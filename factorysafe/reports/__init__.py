@@ -1,0 +1,1 @@
+"""PDF inspection and CAP reports."""

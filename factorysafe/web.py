@@ -1,0 +1,95 @@
+"""Blueprint registration, CSRF, the start pages (home, dashboard) and the health check."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Callable
+
+import sqlalchemy as sa
+from flask import Blueprint, jsonify, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from flask_wtf.csrf import CSRFProtect
+
+from factorysafe.db import db
+
+csrf = CSRFProtect()
+bp = Blueprint("main", __name__)
+
+
+@dataclass
+class Panel:
+    roles: tuple[str, ...]
+    template: str
+    context: Callable[..., dict]
+    order: int
+
+
+_PANELS: list[Panel] = []
+
+
+def dashboard_panel(roles: tuple[str, ...], template: str, order: int = 50):
+    """Register a dashboard panel: ``context(user, today) -> dict`` rendered with ``template``.
+
+    Each domain package contributes its own panels, so the dashboard view stays thin.
+    """
+
+    def decorator(fn):
+        if not any(p.template == template for p in _PANELS):
+            _PANELS.append(Panel(tuple(roles), template, fn, order))
+            _PANELS.sort(key=lambda p: p.order)
+        return fn
+
+    return decorator
+
+
+def today() -> dt.date:
+    """The one place views read the clock; rules get ``today`` as an argument."""
+    return dt.date.today()
+
+
+@bp.route("/")
+def index():
+    return render_template("index.html")
+
+
+@bp.route("/dashboard")
+@login_required
+def dashboard():
+    role = current_user.role.value
+    day = today()
+    panels = [(p.template, p.context(current_user, day)) for p in _PANELS if role in p.roles or current_user.is_admin]
+    return render_template("dashboard.html", panels=panels, today=day)
+
+
+@bp.route("/healthz")
+def healthz():
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+    except Exception as exc:  # noqa: BLE001 - report any database failure as unhealthy
+        db.session.rollback()
+        return jsonify(status="error", database="unreachable", detail=type(exc).__name__), 503
+    return jsonify(status="ok", database=db.engine.dialect.name)
+
+
+def init_app(app) -> None:
+    csrf.init_app(app)
+    app.register_blueprint(bp)
+    # Domain blueprints. Each package's __init__ defines ``bp`` and its dashboard panels.
+    from factorysafe import actions, factories, hazards, inspections, maps, reports
+
+    for package in (factories, inspections, hazards, actions, maps, reports):
+        if hasattr(package, "bp"):
+            app.register_blueprint(package.bp)
+    app.jinja_env.globals["today"] = today
+
+
+@bp.app_context_processor
+def inject_helpers():
+    from flask import current_app
+
+    return {"has_endpoint": lambda name: name in current_app.view_functions}
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    return redirect(url_for("static", filename="img/favicon.svg"))
