@@ -237,7 +237,7 @@ def seed_demo(n_factories: int = 36, findings_per_factory: int = 75, seed: int =
             name = f"{name} (Unit {n + 1})"
         names_used.add(name)
         storeys = rng.choice([3, 4, 5, 6, 6, 7, 8, 9, 10])
-        initial_on = today - dt.timedelta(days=rng.randint(60, 1000))
+        initial_on = today - dt.timedelta(days=rng.randint(30, 1100))
         cap_agreed = None if rng.random() < 0.08 else initial_on + dt.timedelta(days=rng.randint(14, 60))
         if cap_agreed and cap_agreed > today:
             cap_agreed = None
@@ -251,7 +251,9 @@ def seed_demo(n_factories: int = 36, findings_per_factory: int = 75, seed: int =
         owners.append({"factory_id": fid, "user_id": owner_ids[n % n_owners]})
         engineer = rng.choice(engineer_ids)
         # how far along this factory is: 0 stalled .. 1 done
-        diligence = rng.betavariate(2.2, 1.2)
+        diligence = rng.betavariate(2.5, 1.0)
+        good = diligence > 0.8  # fixes everything that is due
+        keeps_extending = rng.random() < 0.5
         n_find = max(3, int(rng.gauss(findings_per_factory, findings_per_factory * 0.3)))
         plan = [(InspectionType.INITIAL, initial_on, n_find, FindingOrigin.INITIAL, InspectionState.PUBLISHED)]
         if (today - initial_on).days > 180 and rng.random() < 0.7:
@@ -292,33 +294,37 @@ def seed_demo(n_factories: int = 36, findings_per_factory: int = 75, seed: int =
                 if state == InspectionState.PUBLISHED and cap_agreed:
                     a["planned_action"] = recommendation
                     a["responsible_person"] = rng.choice(["Compliance manager", "Admin manager", "Factory engineer", "GM operations"])
-                    age = (today - on).days
                     if rng.random() < 0.12 and deadline < today + dt.timedelta(days=60):  # extension history
-                        new_deadline = deadline + dt.timedelta(days=rng.choice([30, 45, 60, 90]))
                         approved = rng.random() < 0.7
-                        extensions.append({"id": xid, "action_id": aid, "requested_by_id": owner_ids[n % n_owners],
-                                           "requested_at": dt.datetime.combine(max(on, deadline - dt.timedelta(days=10)), dt.time(10)),
-                                           "reason": "Fire doors are imported; the shipment is delayed at Chittagong port.",
-                                           "previous_deadline": deadline, "requested_deadline": new_deadline,
-                                           "status": (ExtensionStatus.APPROVED if approved else ExtensionStatus.DECLINED).value,
-                                           "decided_by_id": engineer,
-                                           "decided_at": dt.datetime.combine(max(on, deadline - dt.timedelta(days=5)), dt.time(15)),
-                                           "decision_comment": "Agreed with proof of order." if approved else "No evidence of the order was provided."})
+                        new_deadline = deadline + dt.timedelta(days=rng.choice([30, 45, 60, 90]))
+                        extensions.append(_extension(xid, aid, owner_ids[n % n_owners], engineer, on, deadline,
+                                                     new_deadline, approved, today))
                         xid += 1
                         if approved:
                             a["deadline"] = deadline = new_deadline
-                    p_fixed = diligence * min(1.0, age / 365)
-                    r = rng.random()
-                    if r < p_fixed * 0.85:
-                        fixed_on = min(today, on + dt.timedelta(days=rng.randint(10, max(11, age))))
-                        a.update(status=ActionStatus.CORRECTED.value, reported_fixed_on=fixed_on,
-                                 fix_note="Work completed; see photos.",
-                                 verified_on=min(today, fixed_on + dt.timedelta(days=rng.randint(5, 60))),
-                                 verified_by_id=engineer)
-                    elif r < p_fixed:
-                        a.update(status=ActionStatus.PENDING_VERIFICATION.value,
-                                 reported_fixed_on=min(today, on + dt.timedelta(days=rng.randint(10, max(11, age)))),
-                                 fix_note="Fixed; ready for verification.")
+                    if deadline < today and good and keeps_extending and rng.random() < 0.15:
+                        # a well-run factory waiting for imported equipment: extension approved
+                        new_deadline = today + dt.timedelta(days=rng.randint(15, 150))
+                        extensions.append(_extension(xid, aid, owner_ids[n % n_owners], engineer, on, deadline,
+                                                     new_deadline, True, today))
+                        xid += 1
+                        a["deadline"] = deadline = new_deadline
+                    if deadline < today:  # due already: well-run factories have fixed it
+                        p_fixed = 1.0 if good else diligence ** 0.6
+                    else:  # not yet due: some early fixes
+                        p_fixed = diligence * 0.6 * (today - on).days / max(1, (deadline - on).days)
+                    if rng.random() < p_fixed:
+                        latest = min(today, max(on + dt.timedelta(days=11), deadline + dt.timedelta(days=20)))
+                        fixed_on = on + dt.timedelta(days=rng.randint(10, max(10, (latest - on).days)))
+                        recent = (today - fixed_on).days < 45
+                        if recent and rng.random() < 0.6 and not (good and deadline < today):
+                            a.update(status=ActionStatus.PENDING_VERIFICATION.value, reported_fixed_on=fixed_on,
+                                     fix_note="Fixed; ready for verification.")
+                        else:
+                            a.update(status=ActionStatus.CORRECTED.value, reported_fixed_on=fixed_on,
+                                     fix_note="Work completed; see photos.",
+                                     verified_on=min(today, fixed_on + dt.timedelta(days=rng.randint(5, 40))),
+                                     verified_by_id=engineer)
                 actions.append(a)
                 if pool and rng.random() < 0.35:
                     sha, ext, ctype, w, h, size = rng.choice(pool)
@@ -374,6 +380,17 @@ def seed_demo(n_factories: int = 36, findings_per_factory: int = 75, seed: int =
     report.factories, report.inspections, report.findings, report.photos = (
         len(factories), len(inspections), len(findings), len(photos))
     return report
+
+
+def _extension(xid, action_id, owner_id, engineer_id, found_on, deadline, new_deadline, approved, today) -> dict:
+    asked = min(max(found_on, deadline - dt.timedelta(days=10)), today - dt.timedelta(days=5))
+    return {"id": xid, "action_id": action_id, "requested_by_id": owner_id,
+            "requested_at": dt.datetime.combine(asked, dt.time(10)),
+            "reason": "Fire doors are imported; the shipment is delayed at Chittagong port.",
+            "previous_deadline": deadline, "requested_deadline": new_deadline,
+            "status": (ExtensionStatus.APPROVED if approved else ExtensionStatus.DECLINED).value,
+            "decided_by_id": engineer_id, "decided_at": dt.datetime.combine(asked + dt.timedelta(days=5), dt.time(15)),
+            "decision_comment": "Agreed with proof of order." if approved else "No evidence of the order was provided."}
 
 
 def _demo_email(role: str, i: int, seed: int) -> str:
