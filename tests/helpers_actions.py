@@ -120,3 +120,14 @@ class SMTPSink(socketserver.ThreadingTCPServer):
     def __exit__(self, *exc):
         self.shutdown()
         self.server_close()
+
+
+def report_fix_via_service(app, world, note="Fixed."):
+    from factorysafe.actions import services
+    from factorysafe.actions.models import CorrectiveAction
+    from factorysafe.auth.models import User
+
+    with app.app_context():
+        a = db.session.get(CorrectiveAction, world.action_id)
+        services.report_fix(a, note, [], by=db.session.get(User, world.owner.id), today=dt.date(2025, 2, 1))
+        db.session.commit()

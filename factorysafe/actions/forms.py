@@ -2,7 +2,12 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import BooleanField, DateField, HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
+
+
+def _choices(*pairs):
+    return [SelectChoice(v, label) for v, label in pairs]
 
 
 class _Versioned(FlaskForm):
@@ -51,15 +56,15 @@ class ExtensionRequestForm(FlaskForm):
 
 
 class ExtensionDecisionForm(FlaskForm):
-    decision = RadioField("Decision", choices=[("approve", "Approve"), ("decline", "Decline")],
+    decision = RadioField("Decision", choices=_choices(("approve", "Approve"), ("decline", "Decline")),
                           validators=[DataRequired()])
     comment = TextAreaField("Comment", validators=[Optional(), Length(max=5000)])
     submit = SubmitField("Decide")
 
 
 class EscalationForm(FlaskForm):
-    stage = SelectField("Stage", choices=[("1", "1 · Notice letter"), ("2", "2 · Mandatory meeting"),
-                                          ("3", "3 · Termination (ineligible)")], validators=[DataRequired()])
+    stage = SelectField("Stage", choices=_choices(("1", "1 · Notice letter"), ("2", "2 · Mandatory meeting"),
+                                          ("3", "3 · Termination (ineligible)")), validators=[DataRequired()])
     note = TextAreaField("Note", validators=[DataRequired(), Length(max=5000)])
     submit = SubmitField("Apply escalation")
 
@@ -68,13 +73,13 @@ class CapFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    discipline = SelectField("Discipline", choices=[("", "All"), ("fire", "Fire"), ("electrical", "Electrical"),
-                                                    ("structural", "Structural"), ("boiler", "Boiler")],
+    discipline = SelectField("Discipline", choices=_choices(("", "All"), ("fire", "Fire"), ("electrical", "Electrical"),
+                                                    ("structural", "Structural"), ("boiler", "Boiler")),
                              validators=[Optional()])
-    status = SelectField("Status", choices=[("", "All"), ("in_progress", "In progress"),
+    status = SelectField("Status", choices=_choices(("", "All"), ("in_progress", "In progress"),
                                             ("pending_verification", "Pending verification"),
-                                            ("corrected", "Corrected")], validators=[Optional()])
-    origin = SelectField("Findings", choices=[("", "All"), ("initial", "Initial"), ("new", "New")],
+                                            ("corrected", "Corrected")), validators=[Optional()])
+    origin = SelectField("Findings", choices=_choices(("", "All"), ("initial", "Initial"), ("new", "New")),
                          validators=[Optional()])
     overdue = BooleanField("Overdue only")
     submit = SubmitField("Filter")

@@ -165,7 +165,7 @@ def escalation_proposals(today: dt.date, threshold_days: int, factory_ids=None, 
     if limit is not None:
         props = props[:limit]
     names = dict(db.session.execute(sa.select(Factory.id, Factory.name).where(
-        Factory.id.in_([p["factory_id"] for p in props])))) if props else {}
+        Factory.id.in_([p["factory_id"] for p in props]))).all()) if props else {}
     for p in props:
         p["name"] = names.get(p["factory_id"], "")
     return props
