@@ -95,3 +95,16 @@ def test_a_refused_operation_writes_no_event(app, client, auth, world):
     auth.login("owner@example.test")
     client.post(f"/actions/{world.action_id}/verify", data={"verify-verified_on": "2025-03-01"})
     assert len(events(app)) == n
+
+
+def test_removing_events_from_the_end_is_caught_with_a_recorded_head(app, runner, world):
+    first = runner.invoke(args=["audit", "verify"])
+    head = first.output.strip().rsplit("Head: ", 1)[1]
+    assert runner.invoke(args=["audit", "verify", "--head", head]).exit_code == 0
+    with app.app_context():
+        last = db.session.scalar(sa.select(sa.func.max(audit.AuditEvent.id)))
+        db.session.execute(sa.text("DELETE FROM audit_events WHERE id = :i"), {"i": last})
+        db.session.commit()
+    assert runner.invoke(args=["audit", "verify"]).exit_code == 0  # a shorter chain is still a valid chain ...
+    r = runner.invoke(args=["audit", "verify", "--head", head])
+    assert r.exit_code == 1 and "no longer in the chain" in r.output  # ... but not the one recorded earlier

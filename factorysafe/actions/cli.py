@@ -141,16 +141,20 @@ def audit_group():
 
 
 @audit_group.command("verify")
-def audit_verify_command():
+@click.option("--head", "expected_head", default=None, metavar="HASH",
+              help="A head hash printed by an earlier run: also fail if that event is gone (events removed from the end).")
+def audit_verify_command(expected_head):
     """Check the whole hash chain; exit 1 naming the first bad event."""
     from factorysafe.audit import AuditEvent, verify_chain
 
     problem = verify_chain()
+    if problem is not None:
+        click.echo(f"Audit chain BROKEN at event {problem.event_id}: {problem.reason}.", err=True)
+        raise SystemExit(1)
     n = db.session.scalar(sa.select(sa.func.count(AuditEvent.id)))
-    if problem is None:
-        click.echo(f"Audit chain intact: {n} event(s).")
-        return
-    click.echo(f"Audit chain BROKEN at event {problem.event_id}: {problem.reason}.", err=True)
-    raise SystemExit(1)
-
-
+    head = db.session.scalar(sa.select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
+    if expected_head and not db.session.scalar(sa.select(sa.func.count(AuditEvent.id)).where(AuditEvent.hash == expected_head)):
+        click.echo(f"Audit chain BROKEN: the recorded head {expected_head[:16]}... is no longer in the chain "
+                   "(events were removed from its end or the chain was rebuilt).", err=True)
+        raise SystemExit(1)
+    click.echo(f"Audit chain intact: {n} event(s). Head: {head or '-'}")

@@ -89,6 +89,7 @@ def factory_summaries(today: dt.date, factory_ids=None, *, published_only: bool 
             "new_findings": {
                 "total": sum(v["total"] for v in new),
                 "corrected": sum(v["corrected"] for v in new),
+                "pending": sum(v["pending"] for v in new),
                 "overdue": sum(v["overdue"] for v in new),
             },
             "open": sum(v["total"] - v["corrected"] for v in per.values()),

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -16,7 +17,7 @@ from factorysafe.actions.models import ActionStatus, CorrectiveAction, DeadlineE
 from factorysafe.actions.rules import deadline_state, is_critical
 from factorysafe.auth.access import can_manage_factory, engineer_required, factory_or_403
 from factorysafe.db import db
-from factorysafe.factories.models import Escalation, Factory
+from factorysafe.factories.models import Escalation
 from factorysafe.web import dashboard_panel, today
 
 FORMS = {
@@ -100,7 +101,7 @@ def _perform(action_id: int, form_name: str | None, allowed, operation, success:
     form = FORMS[form_name](prefix=form_name) if form_name else None
     bound = {form_name: form} if form else {}
     if form is not None and not form.validate_on_submit():
-        return _render(action, 400, bound, "Please correct the marked fields.")
+        return _render(action, 400, bound, _("Please correct the marked fields."))
     try:
         operation(action, form)
         db.session.commit()
@@ -127,7 +128,7 @@ def _engineer(action):
 def update_plan(action_id: int):
     return _perform(action_id, "plan", _owner, lambda a, f: services.update_plan(
         a, f.planned_action.data, f.responsible_person.data, f.target_date.data, by=current_user,
-        version=f.version_value()), "Plan saved.")
+        version=f.version_value()), _("Plan saved."))
 
 
 @bp.route("/actions/<int:action_id>/report-fix", methods=["POST"])
@@ -153,7 +154,7 @@ def report_fix(action_id: int):
         except PhotoRejected as exc:
             raise services.ActionError(f"Photo not accepted: {exc}", exc.status) from None
 
-    response = _perform(action_id, "report", _owner, op, "Fix reported. An engineer will verify it.")
+    response = _perform(action_id, "report", _owner, op, _("Fix reported. An engineer will verify it."))
     if isinstance(response, tuple) and response[1] >= 400 and shas:
         discard_unreferenced(shas)  # files of photos whose rows were rolled back
     return response
@@ -164,28 +165,28 @@ def report_fix(action_id: int):
 def verify_fix(action_id: int):
     return _perform(action_id, "verify", _engineer, lambda a, f: services.verify_fix(
         a, by=current_user, verified_on=f.verified_on.data, note=f.note.data, today=today(),
-        version=f.version_value()), "Fix verified: the action is corrected.")
+        version=f.version_value()), _("Fix verified: the action is corrected."))
 
 
 @bp.route("/actions/<int:action_id>/reject", methods=["POST"])
 @login_required
 def reject_fix(action_id: int):
     return _perform(action_id, "reject", _engineer, lambda a, f: services.reject_fix(
-        a, f.reason.data, by=current_user, version=f.version_value()), "Fix rejected: the action is back in progress.")
+        a, f.reason.data, by=current_user, version=f.version_value()), _("Fix rejected: the action is back in progress."))
 
 
 @bp.route("/actions/<int:action_id>/comments", methods=["POST"])
 @login_required
 def add_comment(action_id: int):
     return _perform(action_id, "comment", lambda a: services.may_comment(current_user, a),
-                    lambda a, f: services.add_comment(a, f.body.data, by=current_user), "Comment added.")
+                    lambda a, f: services.add_comment(a, f.body.data, by=current_user), _("Comment added."))
 
 
 @bp.route("/actions/<int:action_id>/extensions", methods=["POST"])
 @login_required
 def request_extension(action_id: int):
     return _perform(action_id, "extension", _owner, lambda a, f: services.request_extension(
-        a, f.new_deadline.data, f.reason.data, by=current_user), "Extension requested.")
+        a, f.new_deadline.data, f.reason.data, by=current_user), _("Extension requested."))
 
 
 @bp.route("/actions/extensions/<int:extension_id>/decide", methods=["POST"])
@@ -199,7 +200,7 @@ def decide_extension(extension_id: int):
         abort(403)
     form = ExtensionDecisionForm(prefix=f"decide-{extension_id}")
     if not form.validate_on_submit():
-        return _render(_load(action_id), 400, {f"decide-{extension_id}": form}, "Choose approve or decline.")
+        return _render(_load(action_id), 400, {f"decide-{extension_id}": form}, _("Choose approve or decline."))
     try:
         services.decide_extension(ext, form.decision.data == "approve", form.comment.data, by=current_user)
         db.session.commit()
@@ -210,7 +211,7 @@ def decide_extension(extension_id: int):
         db.session.rollback()
         return _render(_load(action_id), 409, {f"decide-{extension_id}": form},
                        "Someone else changed this action at the same moment; check it and decide again.")
-    flash("Extension approved: the deadline moved." if form.decision.data == "approve" else "Extension declined.", "info")
+    flash(_("Extension approved: the deadline moved.") if form.decision.data == "approve" else _("Extension declined."), "info")
     return redirect(url_for("actions.action_detail", action_id=action_id))
 
 
@@ -265,7 +266,7 @@ def apply_escalation(factory_id: int):
     back = request.form.get("next") == "list"
     target = url_for("actions.escalations") if back else url_for("actions.factory_cap", factory_id=factory_id)
     if not form.validate_on_submit():
-        flash("Choose a stage and write a note for the escalation.", "error")
+        flash(_("Choose a stage and write a note for the escalation."), "error")
         return redirect(target), 303
     try:
         services.apply_escalation(factory, form.stage.data, form.note.data, by=current_user, today=today())
@@ -278,7 +279,7 @@ def apply_escalation(factory_id: int):
         db.session.rollback()
         return render_template("error.html", status=409, title="Conflict",
                                message="Someone else changed this factory at the same moment; reload and try again."), 409
-    flash(f"Escalation stage {form.stage.data} applied to {factory.name}.", "info")
+    flash(_("Escalation stage %(stage)s applied to %(name)s.", stage=form.stage.data, name=factory.name), "info")
     return redirect(target)
 
 
@@ -325,5 +326,3 @@ def date_or_dash(value):
         return value.strftime("%Y-%m-%d %H:%M")
     return value.isoformat()
 
-
-__all__ = ["Factory"]
