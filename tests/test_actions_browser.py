@@ -49,10 +49,27 @@ def test_owner_reports_fix_with_photo_engineer_verifies_public_sees_corrected(br
         assert len(db.session.get(CorrectiveAction, world.action_id).evidence) == 1
 
 
-def test_action_page_fits_a_phone(phone_page, live_server, live_build):
+def test_action_page_fits_a_phone_for_owner_and_engineer(phone_page, live_server, live_build):
     world = World(live_build)
+    from factorysafe.actions import services
+    from factorysafe.actions.models import CorrectiveAction
+    from factorysafe.auth.models import User
+    from factorysafe.db import db
+
+    with live_server.app.app_context():
+        a = db.session.get(CorrectiveAction, world.action_id)
+        owner = db.session.get(User, world.owner.id)
+        services.request_extension(a, dt.date(2025, 5, 1), "Fire doors on order; the supplier needs eight weeks.", by=owner)
+        services.update_plan(a, "Install rated doors on both stairs and remove the wooden ones.", "Compliance manager",
+                             dt.date(2025, 4, 1), by=owner)
+        db.session.commit()
     browser_login(phone_page, live_server, "owner@example.test")
     phone_page.goto(f"{live_server.url}/actions/{world.action_id}")
-    width = phone_page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 390, width
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
     assert phone_page.get_by_label("What was done").is_visible()
+    phone_page.get_by_role("button", name="Sign out").click()
+    browser_login(phone_page, live_server, "engineer@example.test")
+    phone_page.goto(f"{live_server.url}/actions/{world.action_id}")
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert phone_page.get_by_role("button", name="Decide").is_visible()
+    phone_page.screenshot(path="/tmp/issue5_eng_action.png", full_page=True)
