@@ -48,7 +48,8 @@ def test_owner_dashboard_lists_due_overdue_pending_and_next_steps_in_few_queries
     page = r.get_data(as_text=True)
     for heading in ("What to do next", "Due in the next 14 days", "Overdue", "Waiting for verification"):
         assert heading in page
-    assert "Write the planned action" in page
+    assert "Write the planned action" in page and "Fix the overdue items first" in page
+    assert "Reported fixed, not yet verified" in page and "Due soon" in page
     assert q["n"] <= 30, q["n"]  # no N+1: the count does not grow with 240 actions
     auth.logout()
     auth.login("other@example.test")

@@ -318,6 +318,12 @@ def engineer_actions_panel(user, day):
     }
 
 
+@bp.app_template_global("action_deadline_state")
+def action_deadline_state(status, deadline, day):
+    """The same pure rule as everywhere (``rules.deadline_state``), for templates."""
+    return deadline_state(status, deadline, day)
+
+
 @bp.app_template_filter("date_or_dash")
 def date_or_dash(value):
     if value is None:
