@@ -175,3 +175,39 @@ def test_verification_date_cannot_be_in_the_future(app, client, auth, world):
     auth.login("engineer@example.test")
     r = client.post(url(world, "/verify"), data=verify_data(app, world, on="2999-01-01"))
     assert r.status_code == 400 and action_row(app, world.action_id)["status"] == "pending_verification"
+
+
+def test_admin_verifies_and_decides_like_an_engineer_but_cannot_plan(app, client, auth, world):
+    from helpers_actions import report_fix_via_service
+
+    report_fix_via_service(app, world)
+    auth.login("admin@example.test")
+    before = action_row(app, world.action_id)
+    assert client.post(url(world, "/plan"), data=plan_data(app, world)).status_code == 403
+    assert action_row(app, world.action_id) == before
+    r = client.post(url(world, "/verify"), data=verify_data(app, world, on=dt.date.today().isoformat()))
+    assert r.status_code == 302 and action_row(app, world.action_id)["verified_by_id"] == world.admin.id
+
+
+def test_a_corrected_action_is_closed_to_plan_changes_and_extensions(app, client, auth, world):
+    from helpers_actions import report_fix_via_service
+
+    report_fix_via_service(app, world)
+    auth.login("engineer@example.test")
+    client.post(url(world, "/verify"), data=verify_data(app, world, on=dt.date.today().isoformat()))
+    auth.logout()
+    auth.login("owner@example.test")
+    before = action_row(app, world.action_id)
+    assert before["status"] == "corrected"
+    assert client.post(url(world, "/plan"), data=plan_data(app, world, "rewrite history")).status_code == 409
+    r = client.post(url(world, "/extensions"), data={"extension-new_deadline": "2030-01-01", "extension-reason": "late"})
+    assert r.status_code == 409
+    assert client.post(url(world, "/report-fix"), data=report_data(app, world, photos=0),
+                       content_type="multipart/form-data").status_code == 409
+    assert action_row(app, world.action_id) == before
+
+
+@pytest.mark.parametrize("command", [["reminders", "--help"], ["audit", "verify", "--help"]])
+def test_commands_have_help(runner, command):
+    r = runner.invoke(args=command)
+    assert r.exit_code == 0 and "Usage" in r.output
