@@ -6,6 +6,7 @@ import datetime as dt
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from factorysafe.actions import bp, queries, services
@@ -110,6 +111,13 @@ def _perform(action_id: int, form_name: str | None, allowed, operation, success:
         return _render(_load(action_id), exc.status, bound, exc.message)
     except StaleDataError:
         db.session.rollback()
+        return _render(_load(action_id), 409, bound, services.CONFLICT_MESSAGE)
+    except OperationalError as exc:
+        # SQLite refuses a write whose snapshot another writer made stale ("database is locked"):
+        # the same situation as a version conflict, and nothing was written.
+        db.session.rollback()
+        if "locked" not in str(exc):
+            raise
         return _render(_load(action_id), 409, bound, services.CONFLICT_MESSAGE)
     flash(success, "info")
     return redirect(url_for("actions.action_detail", action_id=action_id))
