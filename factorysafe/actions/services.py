@@ -119,7 +119,7 @@ def report_fix(action: CorrectiveAction, note: str, photos: Iterable[tuple[Binar
     """The owner reports the hazard fixed: In progress -> Pending verification.
 
     A note saying what was done is required; evidence photos (up to ten) are optional but go
-    through the one upload pipeline (``uploads.ingest_photo``) and are private until verified.
+    through the one upload pipeline (``uploads.ingest_photo``); they are public evidence (not private).
     Raises ``uploads.PhotoRejected`` for a bad photo (the caller rolls back).
     """
     from factorysafe.uploads import ingest_photo
