@@ -72,10 +72,22 @@ def _json(data: dict | None) -> str:
 
 
 def _lock_chain() -> None:
-    """Serialise appends so two transactions cannot both extend the same head."""
+    """Serialise appends so two transactions cannot both extend the same head.
+
+    PostgreSQL: a transaction-scoped advisory lock, released at commit or rollback.
+    SQLite: a no-op UPDATE takes the database write lock now (SQLite allows one writer), so
+    the head read next is the latest committed one and stays so until this transaction ends.
+    """
     bind = db.session.get_bind()
     if bind.dialect.name == "postgresql":
         db.session.execute(sa.text("SELECT pg_advisory_xact_lock(7420135)"))
+    elif bind.dialect.name == "sqlite":
+        db.session.execute(sa.text("UPDATE audit_events SET hash = hash WHERE 1 = 0"))
+
+
+#: Appends retried when another writer extended the chain first (prev_hash is UNIQUE, so a
+#: fork fails loudly instead of being stored).
+APPEND_ATTEMPTS = 5
 
 
 def record(
@@ -91,17 +103,15 @@ def record(
     subject_id: int | None = None,
 ) -> AuditEvent:
     """Append one audit event to the chain in the current transaction (flushes)."""
-    _lock_chain()
     if subject is not None:
         db.session.flush()
         subject_type = subject_type or type(subject).__tablename__
         subject_id = subject_id if subject_id is not None else getattr(subject, "id", None)
         if factory_id is None:
             factory_id = getattr(subject, "factory_id", None)
-    last = db.session.execute(sa.select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).scalar()
+    _lock_chain()
     actor_obj = actor if (actor is not None and getattr(actor, "is_authenticated", False)) else None
-    ev = AuditEvent(
-        occurred_at=utcnow(),
+    fields = dict(
         actor_id=actor_obj.id if actor_obj else None,
         actor_email=actor_obj.email if actor_obj else "system",
         verb=verb,
@@ -111,12 +121,21 @@ def record(
         before=_json(before),
         after=_json(after),
         note=note or "",
-        prev_hash=last or GENESIS,
     )
-    ev.hash = event_hash(ev.prev_hash, ev.payload())
-    db.session.add(ev)
-    db.session.flush()
-    return ev
+    for attempt in range(APPEND_ATTEMPTS):
+        last = db.session.execute(sa.select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).scalar()
+        ev = AuditEvent(occurred_at=utcnow(), prev_hash=last or GENESIS, **fields)
+        ev.hash = event_hash(ev.prev_hash, ev.payload())
+        try:
+            with db.session.begin_nested():
+                db.session.add(ev)
+        except sa.exc.IntegrityError:
+            # Another transaction appended to the same head first: read the new head and retry.
+            if attempt == APPEND_ATTEMPTS - 1:
+                raise
+            continue
+        return ev
+    raise RuntimeError("unreachable")  # pragma: no cover
 
 
 @dataclass

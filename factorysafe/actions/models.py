@@ -33,7 +33,12 @@ class ExtensionStatus(enum.StrEnum):
 
 class CorrectiveAction(db.Model):
     __tablename__ = "corrective_actions"
-    __table_args__ = (sa.Index("ix_corrective_actions_factory_status", "factory_id", "status"),)
+    __table_args__ = (
+        sa.Index("ix_corrective_actions_factory_status", "factory_id", "status"),
+        # dashboards: the verification queue (oldest report first) and overdue lists across factories
+        sa.Index("ix_corrective_actions_status_reported", "status", "reported_fixed_on"),
+        sa.Index("ix_corrective_actions_status_deadline", "status", "deadline"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     finding_id: Mapped[int] = mapped_column(sa.ForeignKey("findings.id", ondelete="CASCADE"), unique=True)
@@ -86,6 +91,7 @@ class DeadlineExtension(db.Model):
     """A reasoned request to move a deadline; the whole history is kept and public."""
 
     __tablename__ = "deadline_extensions"
+    __table_args__ = (sa.Index("ix_deadline_extensions_status_requested", "status", "requested_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     action_id: Mapped[int] = mapped_column(sa.ForeignKey("corrective_actions.id", ondelete="CASCADE"), index=True)

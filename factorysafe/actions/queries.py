@@ -1,6 +1,6 @@
 """SQL aggregations behind the rules in ``actions.rules``: one query for many factories.
 
-``tests/test_rules_sql.py`` proves these give the same answers as the pure functions.
+``tests/test_rules.py`` and ``tests/test_actions_rules.py`` prove these give the same answers as the pure functions.
 """
 from __future__ import annotations
 
@@ -9,8 +9,12 @@ from collections import defaultdict
 
 import sqlalchemy as sa
 
-from factorysafe.actions.models import ActionStatus, CorrectiveAction
-from factorysafe.actions.rules import CapStatus, FactoryCounts, cap_status, progress_rate
+from sqlalchemy.orm import contains_eager, joinedload
+
+from factorysafe.actions.models import ActionStatus, CorrectiveAction, DeadlineExtension, ExtensionStatus
+from factorysafe.actions.rules import (
+    CRITICAL_SEVERITIES, CapStatus, FactoryCounts, cap_status, escalation_proposal, progress_rate,
+)
 from factorysafe.db import db
 from factorysafe.factories.models import Factory
 from factorysafe.inspections.models import Discipline, Finding, FindingOrigin, Inspection, InspectionState
@@ -85,6 +89,7 @@ def factory_summaries(today: dt.date, factory_ids=None, *, published_only: bool 
             "new_findings": {
                 "total": sum(v["total"] for v in new),
                 "corrected": sum(v["corrected"] for v in new),
+                "pending": sum(v["pending"] for v in new),
                 "overdue": sum(v["overdue"] for v in new),
             },
             "open": sum(v["total"] - v["corrected"] for v in per.values()),
@@ -95,3 +100,185 @@ def factory_summaries(today: dt.date, factory_ids=None, *, published_only: bool 
 
 def status_of(factory_id: int, today: dt.date, **kw) -> CapStatus:
     return factory_summaries(today, [factory_id], **kw)[factory_id]["cap_status"]
+
+
+# --- extensions: public history -----------------------------------------------------------------
+def extension_history(action_ids) -> dict[int, list[dict]]:
+    """{action_id: [extension, oldest first]} for many actions in one query; no personal data.
+
+    Each extension is a dict: id, requested_at, previous_deadline, requested_deadline, reason,
+    status (ExtensionStatus), decided_at, decision_comment. Safe for public pages.
+    """
+    ids = list(action_ids)
+    out: dict[int, list[dict]] = {i: [] for i in ids}
+    if not ids:
+        return out
+    x = DeadlineExtension
+    stmt = (sa.select(x.id, x.action_id, x.requested_at, x.previous_deadline, x.requested_deadline, x.reason,
+                      x.status, x.decided_at, x.decision_comment)
+            .where(x.action_id.in_(ids)).order_by(x.action_id, x.requested_at, x.id))
+    for row in db.session.execute(stmt):
+        out[row.action_id].append({
+            "id": row.id, "requested_at": row.requested_at, "previous_deadline": row.previous_deadline,
+            "requested_deadline": row.requested_deadline, "reason": row.reason,
+            "status": ExtensionStatus(row.status), "decided_at": row.decided_at,
+            "decision_comment": row.decision_comment,
+        })
+    return out
+
+
+# --- escalation ---------------------------------------------------------------------------------
+def _critical():
+    return sa.or_(Finding.severity.in_([s.value for s in CRITICAL_SEVERITIES]), Finding.immediate_danger.is_(True))
+
+
+def escalation_inputs(today: dt.date, factory_ids=None) -> dict[int, dict]:
+    """Per factory with critical actions In progress past their deadline, in one query:
+    {factory_id: {"stage", "oldest_deadline", "count", "worst_days"}}."""
+    ca = CorrectiveAction
+    stmt = (
+        sa.select(ca.factory_id, Factory.escalation_stage, sa.func.min(ca.deadline).label("oldest"),
+                  sa.func.count().label("n"))
+        .select_from(ca)
+        .join(Finding, Finding.id == ca.finding_id)
+        .join(Factory, Factory.id == ca.factory_id)
+        .where(ca.status == ActionStatus.IN_PROGRESS, ca.deadline < today, _critical())
+        .group_by(ca.factory_id, Factory.escalation_stage)
+    )
+    if factory_ids is not None:
+        stmt = stmt.where(ca.factory_id.in_(list(factory_ids)))
+    return {
+        r.factory_id: {"stage": r.escalation_stage or 0, "oldest_deadline": r.oldest, "count": r.n,
+                       "worst_days": (today - r.oldest).days}
+        for r in db.session.execute(stmt)
+    }
+
+
+def escalation_proposals(today: dt.date, threshold_days: int, factory_ids=None, limit: int | None = None) -> list[dict]:
+    """Factories for which ``rules.escalation_proposal`` proposes a stage, worst first."""
+    inputs = escalation_inputs(today, factory_ids)
+    props = []
+    for fid, v in inputs.items():
+        stage = escalation_proposal(v["stage"], [v["worst_days"]], threshold_days)
+        if stage is not None:
+            props.append({"factory_id": fid, "proposed_stage": stage, **v})
+    props.sort(key=lambda p: (-p["worst_days"], p["factory_id"]))
+    if limit is not None:
+        props = props[:limit]
+    names = dict(db.session.execute(sa.select(Factory.id, Factory.name).where(
+        Factory.id.in_([p["factory_id"] for p in props]))).all()) if props else {}
+    for p in props:
+        p["name"] = names.get(p["factory_id"], "")
+    return props
+
+
+# --- lists for pages and dashboards (eager loading, limits) ------------------------------------
+def _action_list_stmt():
+    ca = CorrectiveAction
+    return (sa.select(ca).join(ca.finding).join(ca.factory)
+            .options(contains_eager(ca.finding), contains_eager(ca.factory)))
+
+
+def factory_actions(factory_id: int, today: dt.date, *, discipline=None, status=None, overdue: bool = False,
+                    origin=None):
+    """A factory's actions for its CAP page, with optional filters; item order within discipline."""
+    ca = CorrectiveAction
+    stmt = _action_list_stmt().where(ca.factory_id == factory_id)
+    if discipline:
+        stmt = stmt.where(Finding.discipline == discipline)
+    if status:
+        stmt = stmt.where(ca.status == status)
+    if origin:
+        stmt = stmt.where(Finding.origin == origin)
+    if overdue:
+        stmt = stmt.where(ca.status != ActionStatus.CORRECTED, ca.deadline < today)
+    stmt = stmt.order_by(Finding.discipline, ca.deadline, Finding.id)
+    return db.session.scalars(stmt).unique().all()
+
+
+def due_soon(factory_ids, today: dt.date, days: int = 14, limit: int = 50):
+    ca = CorrectiveAction
+    stmt = (_action_list_stmt()
+            .where(ca.factory_id.in_(list(factory_ids)), ca.status == ActionStatus.IN_PROGRESS,
+                   ca.deadline >= today, ca.deadline <= today + dt.timedelta(days=days))
+            .order_by(ca.deadline, ca.id).limit(limit))
+    return db.session.scalars(stmt).unique().all()
+
+
+def overdue_actions(factory_ids, today: dt.date, limit: int = 50, critical_first: bool = True):
+    """In progress past the deadline: what to fix first (critical, then the oldest deadline)."""
+    ca = CorrectiveAction
+    order = [sa.case((_critical(), 0), else_=1), ca.deadline, ca.id] if critical_first else [ca.deadline, ca.id]
+    stmt = (_action_list_stmt()
+            .where(ca.factory_id.in_(list(factory_ids)), ca.status == ActionStatus.IN_PROGRESS, ca.deadline < today)
+            .order_by(*order).limit(limit))
+    return db.session.scalars(stmt).unique().all()
+
+
+def verification_queue(factory_ids=None, limit: int = 50):
+    """Fixes reported and waiting for an engineer, oldest report first."""
+    ca = CorrectiveAction
+    stmt = _action_list_stmt().where(ca.status == ActionStatus.PENDING_VERIFICATION)
+    if factory_ids is not None:
+        stmt = stmt.where(ca.factory_id.in_(list(factory_ids)))
+    stmt = stmt.order_by(ca.reported_fixed_on, ca.id).limit(limit)
+    return db.session.scalars(stmt).unique().all()
+
+
+def count_where(factory_ids, *conditions) -> int:
+    ca = CorrectiveAction
+    stmt = sa.select(sa.func.count(ca.id)).where(*conditions)
+    if factory_ids is not None:
+        stmt = stmt.where(ca.factory_id.in_(list(factory_ids)))
+    return db.session.scalar(stmt) or 0
+
+
+def plans_missing(factory_ids, limit: int = 20):
+    ca = CorrectiveAction
+    stmt = (_action_list_stmt()
+            .where(ca.factory_id.in_(list(factory_ids)), ca.status == ActionStatus.IN_PROGRESS, ca.planned_action == "")
+            .order_by(ca.deadline, ca.id).limit(limit))
+    return db.session.scalars(stmt).unique().all()
+
+
+def extension_requests(factory_ids=None, *, status=ExtensionStatus.REQUESTED, limit: int = 50):
+    x = DeadlineExtension
+    stmt = (sa.select(x).join(x.action).join(CorrectiveAction.finding).join(CorrectiveAction.factory)
+            .options(contains_eager(x.action).contains_eager(CorrectiveAction.finding),
+                     contains_eager(x.action).contains_eager(CorrectiveAction.factory))
+            .where(x.status == status))
+    if factory_ids is not None:
+        stmt = stmt.where(CorrectiveAction.factory_id.in_(list(factory_ids)))
+    order = (x.requested_at, x.id) if status == ExtensionStatus.REQUESTED else (x.decided_at.desc(), x.id.desc())
+    stmt = stmt.order_by(*order).limit(limit)
+    return db.session.scalars(stmt).unique().all()
+
+
+def overdue_by_factory(today: dt.date, limit: int = 20) -> list[dict]:
+    """Factories with the most actions In progress past their deadline (one grouped query)."""
+    ca = CorrectiveAction
+    stmt = (sa.select(Factory.id, Factory.name, sa.func.count(ca.id).label("n"), sa.func.min(ca.deadline).label("oldest"))
+            .join(ca, ca.factory_id == Factory.id)
+            .where(ca.status == ActionStatus.IN_PROGRESS, ca.deadline < today)
+            .group_by(Factory.id, Factory.name).order_by(sa.desc("n"), Factory.id).limit(limit))
+    return [{"factory_id": r.id, "name": r.name, "overdue": r.n, "oldest_deadline": r.oldest}
+            for r in db.session.execute(stmt)]
+
+
+def action_history(action_id: int):
+    """Audit events about one action, oldest first."""
+    from factorysafe.audit import AuditEvent
+
+    return db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.subject_type == CorrectiveAction.__tablename__,
+                                    AuditEvent.subject_id == action_id).order_by(AuditEvent.id)
+    ).all()
+
+
+def load_action(action_id: int) -> CorrectiveAction | None:
+    ca = CorrectiveAction
+    return db.session.scalars(
+        sa.select(ca).where(ca.id == action_id).options(
+            joinedload(ca.finding).joinedload(Finding.inspection), joinedload(ca.factory),
+            joinedload(ca.verified_by))
+    ).unique().one_or_none()

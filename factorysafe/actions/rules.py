@@ -119,3 +119,31 @@ def cap_status(
     if counts.overdue > 0:
         return CapStatus.BEHIND_SCHEDULE
     return CapStatus.ON_TRACK
+
+
+# --- escalation ---------------------------------------------------------------------------------
+#: "Critical" actions are the ones whose stalling triggers escalation: findings of severity
+#: Priority 1 or High, or any finding marked immediate danger (evacuation recommended).
+#: Only actions still In progress count: a fix reported and waiting for verification is the
+#: programme's move, not the factory's.
+CRITICAL_SEVERITIES = (Severity.PRIORITY_1, Severity.HIGH)
+
+
+def is_critical(severity: Severity | str, immediate_danger: bool) -> bool:
+    return bool(immediate_danger) or Severity(severity) in CRITICAL_SEVERITIES
+
+
+def escalation_proposal(current_stage: int, critical_overdue_days: list[int], threshold_days: int) -> int | None:
+    """The escalation stage to propose next, or None.
+
+    ``critical_overdue_days`` lists, for each critical action still In progress past its deadline,
+    how many days it is overdue. Stage ``k`` (1 notice, 2 meeting, 3 termination) is proposed when
+    the factory is at stage ``k - 1`` and its worst critical action is more than ``k * threshold_days``
+    days overdue: one stage at a time, each after another period without a fix.
+    """
+    current_stage = int(current_stage or 0)
+    if current_stage >= 3 or not critical_overdue_days or threshold_days <= 0:
+        return None
+    worst = max(critical_overdue_days)
+    nxt = current_stage + 1
+    return nxt if worst > nxt * threshold_days else None

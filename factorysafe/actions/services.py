@@ -1,0 +1,283 @@
+"""Corrective action operations: the only place that changes actions, extensions and escalation.
+
+Each operation is a domain verb (Indico operations style): it takes the domain object, plain data
+and ``by`` (the acting user), checks the rule (role, ownership, state, optimistic version), mutates
+and writes one ``audit.record`` event in the same transaction. It never commits: the view does.
+
+Rule violations raise :class:`ActionError` subclasses carrying an HTTP status and a message for
+the user; nothing is changed when they are raised (checks run before any mutation).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import BinaryIO, Iterable
+
+from flask import current_app
+
+from factorysafe import audit
+from factorysafe.actions.models import (
+    ActionComment, ActionStatus, CorrectiveAction, DeadlineExtension, ExtensionStatus,
+)
+from factorysafe.actions.rules import add_months
+from factorysafe.db import db, utcnow
+from factorysafe.factories.models import Escalation, Factory
+
+MAX_EVIDENCE_PHOTOS = 10
+PLAN_FIELDS = ("planned_action", "responsible_person", "target_date")
+CONFLICT_MESSAGE = ("Someone else changed this action while you were editing it. Their change is shown below; "
+                    "your text is kept in the form: check it and send it again.")
+
+
+class ActionError(Exception):
+    """A refused operation; ``status`` is the HTTP status a view answers with."""
+
+    status = 400
+
+    def __init__(self, message: str, status: int | None = None):
+        super().__init__(message)
+        self.message = message
+        if status is not None:
+            self.status = status
+
+
+class NotAllowed(ActionError):
+    status = 403
+
+
+class WrongState(ActionError):
+    status = 409
+
+
+class VersionConflict(ActionError):
+    status = 409
+
+
+class InvalidInput(ActionError):
+    status = 400
+
+
+# --- who may do what (also used by views and templates) ----------------------------------------
+def is_factory_owner(user, factory_id: int) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_owner and user.owns(factory_id))
+
+
+def is_engineer(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_engineer)
+
+
+def may_comment(user, action: CorrectiveAction) -> bool:
+    return is_engineer(user) or is_factory_owner(user, action.factory_id)
+
+
+def _require_owner(action: CorrectiveAction, by) -> None:
+    if not is_factory_owner(by, action.factory_id):
+        raise NotAllowed("Only an owner of this factory may do this.")
+
+
+def _require_engineer(by) -> None:
+    if not is_engineer(by):
+        raise NotAllowed("Only an engineer or an administrator may do this.")
+
+
+def check_version(obj, expected: int | None) -> None:
+    """Optimistic locking: the form carried the version it edited; a different one is a conflict."""
+    if expected is not None and int(expected) != obj.version:
+        raise VersionConflict(CONFLICT_MESSAGE)
+
+
+def _snapshot(action: CorrectiveAction, *fields: str) -> dict:
+    return {f: getattr(action, f) for f in fields}
+
+
+# --- the owner's plan ---------------------------------------------------------------------------
+def update_plan(action: CorrectiveAction, planned_action: str, responsible_person: str,
+                target_date: dt.date | None, *, by, version: int | None = None) -> CorrectiveAction:
+    """The owner writes (or revises) the planned action, responsible person and target date."""
+    _require_owner(action, by)
+    check_version(action, version)
+    if action.status == ActionStatus.CORRECTED:
+        raise WrongState("This action is already corrected; its plan can no longer change.")
+    planned_action = (planned_action or "").strip()
+    responsible_person = (responsible_person or "").strip()
+    if not planned_action:
+        raise InvalidInput("Describe the planned action.")
+    if len(responsible_person) > 120:
+        raise InvalidInput("The responsible person may be at most 120 characters.")
+    values = {"planned_action": planned_action, "responsible_person": responsible_person, "target_date": target_date}
+    before, after = audit.diff(action, list(PLAN_FIELDS), values)
+    if not after:
+        return action
+    for k, v in after.items():
+        setattr(action, k, v)
+    audit.record("update_plan", action, actor=by, before=before, after=after)
+    return action
+
+
+# --- fix reported, verified or rejected --------------------------------------------------------
+def report_fix(action: CorrectiveAction, note: str, photos: Iterable[tuple[BinaryIO, str]] = (), *, by,
+               today: dt.date, version: int | None = None) -> CorrectiveAction:
+    """The owner reports the hazard fixed: In progress -> Pending verification.
+
+    A note saying what was done is required; evidence photos (up to ten) are optional but go
+    through the one upload pipeline (``uploads.ingest_photo``); they are public evidence (not private).
+    Raises ``uploads.PhotoRejected`` for a bad photo (the caller rolls back).
+    """
+    from factorysafe.uploads import ingest_photo
+
+    _require_owner(action, by)
+    check_version(action, version)
+    if action.status != ActionStatus.IN_PROGRESS:
+        raise WrongState(f"A fix can only be reported for an action in progress; this one is {action.status.label}.")
+    note = (note or "").strip()
+    photos = list(photos)
+    if not note:
+        raise InvalidInput("Describe what was done to fix the hazard.")
+    if len(photos) > MAX_EVIDENCE_PHOTOS:
+        raise InvalidInput(f"Send at most {MAX_EVIDENCE_PHOTOS} photos at once.")
+    before = _snapshot(action, "status", "reported_fixed_on", "fix_note")
+    photo_ids = []
+    for stream, filename in photos:
+        p = ingest_photo(stream, filename, action_id=action.id, uploaded_by_id=by.id, private=False)
+        photo_ids.append(p.id)
+    action.status = ActionStatus.PENDING_VERIFICATION
+    action.reported_fixed_on = today
+    action.fix_note = note
+    after = {**_snapshot(action, "status", "reported_fixed_on", "fix_note"), "evidence_photo_ids": photo_ids}
+    audit.record("report_fix", action, actor=by, before=before, after=after)
+    return action
+
+
+def verify_fix(action: CorrectiveAction, *, by, verified_on: dt.date, note: str = "", today: dt.date | None = None,
+               version: int | None = None) -> CorrectiveAction:
+    """An engineer confirms the fix: Pending verification -> Corrected, with the date of checking."""
+    _require_engineer(by)
+    check_version(action, version)
+    if action.status != ActionStatus.PENDING_VERIFICATION:
+        raise WrongState(f"Only a fix pending verification can be verified; this action is {action.status.label}.")
+    if verified_on is None:
+        raise InvalidInput("Give the date the fix was checked.")
+    if today is not None and verified_on > today:
+        raise InvalidInput("The verification date cannot be in the future.")
+    if action.reported_fixed_on and verified_on < action.reported_fixed_on:
+        raise InvalidInput("The verification date cannot be before the fix was reported.")
+    before = _snapshot(action, "status", "verified_on", "verified_by_id")
+    action.status = ActionStatus.CORRECTED
+    action.verified_on = verified_on
+    action.verified_by_id = by.id
+    action.rejection_reason = ""
+    audit.record("verify_fix", action, actor=by, before=before,
+                 after=_snapshot(action, "status", "verified_on", "verified_by_id"), note=(note or "").strip())
+    return action
+
+
+def reject_fix(action: CorrectiveAction, reason: str, *, by, version: int | None = None) -> CorrectiveAction:
+    """An engineer finds the fix insufficient: Pending verification -> In progress, with the reason."""
+    _require_engineer(by)
+    check_version(action, version)
+    if action.status != ActionStatus.PENDING_VERIFICATION:
+        raise WrongState(f"Only a fix pending verification can be rejected; this action is {action.status.label}.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("Give the reason the fix is not accepted.")
+    before = _snapshot(action, "status", "rejection_reason")
+    action.status = ActionStatus.IN_PROGRESS
+    action.rejection_reason = reason
+    audit.record("reject_fix", action, actor=by, before=before, after=_snapshot(action, "status", "rejection_reason"),
+                 note=reason)
+    return action
+
+
+# --- comments -----------------------------------------------------------------------------------
+def add_comment(action: CorrectiveAction, body: str, *, by) -> ActionComment:
+    if not may_comment(by, action):
+        raise NotAllowed("Only the factory's owners and engineers may comment on this action.")
+    body = (body or "").strip()
+    if not body:
+        raise InvalidInput("Write a comment first.")
+    if len(body) > 5000:
+        raise InvalidInput("A comment may be at most 5,000 characters.")
+    comment = ActionComment(action=action, author_id=by.id, body=body)
+    db.session.add(comment)
+    db.session.flush()
+    audit.record("add_comment", action, actor=by, after={"comment_id": comment.id, "body": body})
+    return comment
+
+
+# --- deadline extensions ------------------------------------------------------------------------
+def request_extension(action: CorrectiveAction, new_deadline: dt.date, reason: str, *, by) -> DeadlineExtension:
+    """The owner asks for a later deadline, with a reason; one open request at a time."""
+    _require_owner(action, by)
+    if action.status == ActionStatus.CORRECTED:
+        raise WrongState("This action is already corrected; it needs no extension.")
+    if any(x.status == ExtensionStatus.REQUESTED for x in action.extensions):
+        raise WrongState("An extension request for this action is already waiting for a decision.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("Give the reason for the extension.")
+    if new_deadline is None or new_deadline <= action.deadline:
+        raise InvalidInput(f"The new deadline must be later than the current one ({action.deadline.isoformat()}).")
+    ext = DeadlineExtension(action=action, requested_by_id=by.id, reason=reason, previous_deadline=action.deadline,
+                            requested_deadline=new_deadline)
+    db.session.add(ext)
+    db.session.flush()
+    audit.record("request_extension", action, actor=by,
+                 after={"extension_id": ext.id, "requested_deadline": new_deadline, "reason": reason})
+    return ext
+
+
+def decide_extension(extension: DeadlineExtension, approve: bool, comment: str, *, by) -> DeadlineExtension:
+    """An engineer approves (the deadline moves) or declines a request; the request stays on record."""
+    _require_engineer(by)
+    if extension.status != ExtensionStatus.REQUESTED:
+        raise WrongState("This extension request has already been decided.")
+    comment = (comment or "").strip()
+    if not approve and not comment:
+        raise InvalidInput("Say why the extension is declined.")
+    action = extension.action
+    before = {"extension_status": extension.status, "deadline": action.deadline}
+    extension.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.DECLINED
+    extension.decided_by_id = by.id
+    extension.decided_at = utcnow()
+    extension.decision_comment = comment
+    if approve:
+        action.deadline = extension.requested_deadline
+    audit.record("approve_extension" if approve else "decline_extension", action, actor=by, before=before,
+                 after={"extension_id": extension.id, "extension_status": extension.status, "deadline": action.deadline},
+                 note=comment)
+    return extension
+
+
+# --- escalation ---------------------------------------------------------------------------------
+STAGE_LABELS = {1: "Notice letter", 2: "Mandatory meeting", 3: "Termination (ineligible)"}
+
+
+def apply_escalation(factory: Factory, stage: int, note: str, *, by, today: dt.date) -> Escalation:
+    """An engineer or admin applies escalation stage 1, 2 or 3; stage 3 makes the factory ineligible."""
+    _require_engineer(by)
+    try:
+        stage = int(stage)
+    except (TypeError, ValueError):
+        raise InvalidInput("Choose stage 1, 2 or 3.") from None
+    if stage not in STAGE_LABELS:
+        raise InvalidInput("Choose stage 1, 2 or 3.")
+    if stage <= (factory.escalation_stage or 0):
+        raise WrongState(f"This factory is already at escalation stage {factory.escalation_stage}.")
+    note = (note or "").strip()
+    if not note:
+        raise InvalidInput("Write a note for the escalation (what was sent or decided).")
+    before = {"escalation_stage": factory.escalation_stage, "ineligible_since": factory.ineligible_since,
+              "requalify_on": factory.requalify_on}
+    requalify_on = None
+    if stage == 3:
+        requalify_on = add_months(today, int(current_app.config.get("REQUALIFY_MONTHS", 18)))
+        factory.ineligible_since = today
+        factory.requalify_on = requalify_on
+    factory.escalation_stage = stage
+    esc = Escalation(factory=factory, stage=stage, applied_on=today, applied_by_id=by.id, note=note,
+                     requalify_on=requalify_on)
+    db.session.add(esc)
+    db.session.flush()
+    audit.record("apply_escalation", factory, actor=by, factory_id=factory.id, before=before,
+                 after={"escalation_stage": stage, "ineligible_since": factory.ineligible_since,
+                        "requalify_on": factory.requalify_on, "escalation_id": esc.id}, note=note)
+    return esc

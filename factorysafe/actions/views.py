@@ -1,0 +1,342 @@
+"""Action pages: thin views that check role and ownership, call a service, commit, flash, redirect."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.exc import StaleDataError
+
+from factorysafe.actions import bp, queries, services
+from factorysafe.actions.forms import (
+    CapFilterForm, CommentForm, EscalationForm, ExtensionDecisionForm, ExtensionRequestForm, PlanForm, RejectForm,
+    ReportFixForm, VerifyForm,
+)
+from factorysafe.actions.models import ActionStatus, CorrectiveAction, DeadlineExtension, ExtensionStatus
+from factorysafe.actions.rules import deadline_state, is_critical
+from factorysafe.auth.access import can_manage_factory, engineer_required, factory_or_403
+from factorysafe.db import db
+from factorysafe.factories.models import Escalation
+from factorysafe.web import dashboard_panel, today
+
+FORMS = {
+    "plan": PlanForm, "report": ReportFixForm, "verify": VerifyForm, "reject": RejectForm,
+    "comment": CommentForm, "extension": ExtensionRequestForm,
+}
+
+
+def _threshold() -> int:
+    return int(current_app.config.get("ESCALATION_OVERDUE_DAYS", 30))
+
+
+def _load(action_id: int) -> CorrectiveAction:
+    action = queries.load_action(action_id)
+    if action is None:
+        abort(404)
+    return action
+
+
+def _empty_forms(action: CorrectiveAction) -> dict:
+    forms = {name: cls(formdata=None, prefix=name) for name, cls in FORMS.items()}
+    forms["plan"].planned_action.data = action.planned_action
+    forms["plan"].responsible_person.data = action.responsible_person
+    forms["plan"].target_date.data = action.target_date
+    forms["verify"].verified_on.data = today()
+    for name in ("plan", "report", "verify", "reject"):
+        forms[name].version.data = action.version
+    return forms
+
+
+def _render(action: CorrectiveAction, status: int = 200, bound: dict | None = None, error: str | None = None):
+    manager = can_manage_factory(current_user, action.factory_id)
+    forms = _empty_forms(action)
+    for name, form in (bound or {}).items():
+        if hasattr(form, "version"):
+            form.version.data = action.version  # the typed text stays; the version becomes the current one
+        forms[name] = form
+    day = today()
+    decide_forms = {}
+    if services.is_engineer(current_user):
+        for x in action.extensions:
+            if x.status == ExtensionStatus.REQUESTED:
+                decide_forms[x.id] = (bound or {}).get(f"decide-{x.id}") or ExtensionDecisionForm(
+                    formdata=None, prefix=f"decide-{x.id}")
+    photos = [p for p in action.evidence if manager or not p.private]
+    finding_photos = [p for p in action.finding.photos if manager or not p.private]
+    return render_template(
+        "actions/detail.html", action=action, finding=action.finding, factory=action.factory, manager=manager,
+        forms=forms, decide_forms=decide_forms, error=error, today=day,
+        state=deadline_state(action.status, action.deadline, day),
+        critical=is_critical(action.finding.severity, action.finding.immediate_danger),
+        extensions=queries.extension_history([action.id])[action.id],
+        history=queries.action_history(action.id) if manager else [],
+        comments=action.comments if manager else [],
+        evidence=photos, finding_photos=finding_photos,
+        is_owner=services.is_factory_owner(current_user, action.factory_id),
+        is_engineer=services.is_engineer(current_user),
+        may_comment=services.may_comment(current_user, action),
+        has_open_extension=any(x.status == ExtensionStatus.REQUESTED for x in action.extensions),
+    ), status
+
+
+@bp.route("/actions/<int:action_id>")
+def action_detail(action_id: int):
+    """Private page for the factory's owners and engineers; a public read-only page once published."""
+    action = _load(action_id)
+    if not can_manage_factory(current_user, action.factory_id) and not action.finding.inspection.is_published:
+        abort(403 if current_user.is_authenticated else 404)
+    return _render(action)
+
+
+def _perform(action_id: int, form_name: str | None, allowed, operation, success: str):
+    """Run one operation on an action posted from its page: access, form, service, commit.
+
+    ``allowed(action)`` is the role/ownership check (403); ``operation(action, form)`` calls the
+    service. Refusals roll back and re-render the page with the typed text kept.
+    """
+    action = _load(action_id)
+    if not allowed(action):
+        abort(403)
+    form = FORMS[form_name](prefix=form_name) if form_name else None
+    bound = {form_name: form} if form else {}
+    if form is not None and not form.validate_on_submit():
+        return _render(action, 400, bound, _("Please correct the marked fields."))
+    try:
+        operation(action, form)
+        db.session.commit()
+    except services.ActionError as exc:
+        db.session.rollback()
+        return _render(_load(action_id), exc.status, bound, exc.message)
+    except StaleDataError:
+        db.session.rollback()
+        return _render(_load(action_id), 409, bound, services.CONFLICT_MESSAGE)
+    except OperationalError as exc:
+        # SQLite refuses a write whose snapshot another writer made stale ("database is locked"):
+        # the same situation as a version conflict, and nothing was written.
+        db.session.rollback()
+        if "locked" not in str(exc):
+            raise
+        return _render(_load(action_id), 409, bound, services.CONFLICT_MESSAGE)
+    flash(success, "info")
+    return redirect(url_for("actions.action_detail", action_id=action_id))
+
+
+def _owner(action):
+    return services.is_factory_owner(current_user, action.factory_id)
+
+
+def _engineer(action):
+    return services.is_engineer(current_user)
+
+
+@bp.route("/actions/<int:action_id>/plan", methods=["POST"])
+@login_required
+def update_plan(action_id: int):
+    return _perform(action_id, "plan", _owner, lambda a, f: services.update_plan(
+        a, f.planned_action.data, f.responsible_person.data, f.target_date.data, by=current_user,
+        version=f.version_value()), _("Plan saved."))
+
+
+@bp.route("/actions/<int:action_id>/report-fix", methods=["POST"])
+@login_required
+def report_fix(action_id: int):
+    import hashlib
+    import io
+
+    from factorysafe.uploads import PhotoRejected, discard_unreferenced
+
+    shas: list[str] = []
+
+    def op(a, f):
+        files = []
+        limit = current_app.config["PHOTO_MAX_BYTES"]
+        for fs in request.files.getlist(f.photos.name):
+            if fs and fs.filename:
+                data = fs.stream.read(limit + 1)
+                shas.append(hashlib.sha256(data).hexdigest())
+                files.append((io.BytesIO(data), fs.filename))
+        try:
+            services.report_fix(a, f.note.data, files, by=current_user, today=today(), version=f.version_value())
+        except PhotoRejected as exc:
+            raise services.ActionError(f"Photo not accepted: {exc}", exc.status) from None
+
+    response = _perform(action_id, "report", _owner, op, _("Fix reported. An engineer will verify it."))
+    if isinstance(response, tuple) and response[1] >= 400 and shas:
+        discard_unreferenced(shas)  # files of photos whose rows were rolled back
+    return response
+
+
+@bp.route("/actions/<int:action_id>/verify", methods=["POST"])
+@login_required
+def verify_fix(action_id: int):
+    return _perform(action_id, "verify", _engineer, lambda a, f: services.verify_fix(
+        a, by=current_user, verified_on=f.verified_on.data, note=f.note.data, today=today(),
+        version=f.version_value()), _("Fix verified: the action is corrected."))
+
+
+@bp.route("/actions/<int:action_id>/reject", methods=["POST"])
+@login_required
+def reject_fix(action_id: int):
+    return _perform(action_id, "reject", _engineer, lambda a, f: services.reject_fix(
+        a, f.reason.data, by=current_user, version=f.version_value()), _("Fix rejected: the action is back in progress."))
+
+
+@bp.route("/actions/<int:action_id>/comments", methods=["POST"])
+@login_required
+def add_comment(action_id: int):
+    return _perform(action_id, "comment", lambda a: services.may_comment(current_user, a),
+                    lambda a, f: services.add_comment(a, f.body.data, by=current_user), _("Comment added."))
+
+
+@bp.route("/actions/<int:action_id>/extensions", methods=["POST"])
+@login_required
+def request_extension(action_id: int):
+    return _perform(action_id, "extension", _owner, lambda a, f: services.request_extension(
+        a, f.new_deadline.data, f.reason.data, by=current_user), _("Extension requested."))
+
+
+@bp.route("/actions/extensions/<int:extension_id>/decide", methods=["POST"])
+@login_required
+def decide_extension(extension_id: int):
+    ext = db.session.get(DeadlineExtension, extension_id)
+    if ext is None:
+        abort(404)
+    action_id = ext.action_id
+    if not services.is_engineer(current_user):
+        abort(403)
+    form = ExtensionDecisionForm(prefix=f"decide-{extension_id}")
+    if not form.validate_on_submit():
+        return _render(_load(action_id), 400, {f"decide-{extension_id}": form}, _("Choose approve or decline."))
+    try:
+        services.decide_extension(ext, form.decision.data == "approve", form.comment.data, by=current_user)
+        db.session.commit()
+    except services.ActionError as exc:
+        db.session.rollback()
+        return _render(_load(action_id), exc.status, {f"decide-{extension_id}": form}, exc.message)
+    except StaleDataError:
+        db.session.rollback()
+        return _render(_load(action_id), 409, {f"decide-{extension_id}": form},
+                       "Someone else changed this action at the same moment; check it and decide again.")
+    flash(_("Extension approved: the deadline moved.") if form.decision.data == "approve" else _("Extension declined."), "info")
+    return redirect(url_for("actions.action_detail", action_id=action_id))
+
+
+# --- per-factory CAP page and escalation ----------------------------------------------------------
+@bp.route("/manage/factories/<int:factory_id>/cap")
+@login_required
+def factory_cap(factory_id: int):
+    factory = factory_or_403(factory_id)
+    form = CapFilterForm(request.args)
+    day = today()
+    actions = queries.factory_actions(
+        factory.id, day, discipline=form.discipline.data or None, status=form.status.data or None,
+        overdue=bool(form.overdue.data), origin=form.origin.data or None)
+    summary = queries.factory_summaries(day, [factory.id], pending_weight=float(
+        current_app.config.get("PROGRESS_PENDING_WEIGHT", 0.0)))[factory.id]
+    esc_inputs = queries.escalation_inputs(day, [factory.id]).get(factory.id)
+    proposals = queries.escalation_proposals(day, _threshold(), [factory.id])
+    esc_form = EscalationForm(formdata=None, prefix="esc")
+    if proposals:
+        esc_form.stage.data = str(proposals[0]["proposed_stage"])
+    return render_template("actions/factory_cap.html", factory=factory, actions=actions, form=form, summary=summary,
+                           today=day, deadline_state=deadline_state, esc_inputs=esc_inputs,
+                           proposal=proposals[0] if proposals else None, esc_form=esc_form,
+                           threshold=_threshold())
+
+
+@bp.route("/actions/escalations")
+@engineer_required
+def escalations():
+    day = today()
+    proposals = queries.escalation_proposals(day, _threshold(), limit=200)
+    forms = {}
+    for p in proposals:
+        f = EscalationForm(formdata=None, prefix=f"esc-{p['factory_id']}")
+        f.stage.data = str(p["proposed_stage"])
+        forms[p["factory_id"]] = f
+    recent = db.session.scalars(
+        db.select(Escalation).options(db.joinedload(Escalation.factory)).order_by(Escalation.id.desc()).limit(30)
+    ).all()
+    return render_template("actions/escalations.html", proposals=proposals, forms=forms, recent=recent,
+                           threshold=_threshold(), today=day)
+
+
+@bp.route("/manage/factories/<int:factory_id>/escalate", methods=["POST"])
+@engineer_required
+def apply_escalation(factory_id: int):
+    factory = factory_or_403(factory_id)
+    prefix = request.form.get("prefix", "esc")
+    if prefix not in ("esc", f"esc-{factory_id}"):
+        abort(400)
+    form = EscalationForm(prefix=prefix)
+    back = request.form.get("next") == "list"
+    target = url_for("actions.escalations") if back else url_for("actions.factory_cap", factory_id=factory_id)
+    if not form.validate_on_submit():
+        flash(_("Choose a stage and write a note for the escalation."), "error")
+        return redirect(target), 303
+    try:
+        services.apply_escalation(factory, form.stage.data, form.note.data, by=current_user, today=today())
+        db.session.commit()
+    except services.ActionError as exc:
+        db.session.rollback()
+        return render_template("error.html", status=exc.status, title="Escalation not applied",
+                               message=exc.message), exc.status
+    except StaleDataError:
+        db.session.rollback()
+        return render_template("error.html", status=409, title="Conflict",
+                               message="Someone else changed this factory at the same moment; reload and try again."), 409
+    flash(_("Escalation stage %(stage)s applied to %(name)s.", stage=form.stage.data, name=factory.name), "info")
+    return redirect(target)
+
+
+# --- dashboard panels ---------------------------------------------------------------------------
+@dashboard_panel(roles=("owner",), template="actions/_owner_panel.html", order=20)
+def owner_actions_panel(user, day):
+    ids = [f.id for f in user.factories]
+    if not ids:
+        return {"empty": True}
+    ca = CorrectiveAction
+    return {
+        "empty": False,
+        "due_soon": queries.due_soon(ids, day, 14, limit=30),
+        "overdue": queries.overdue_actions(ids, day, limit=30),
+        "overdue_total": queries.count_where(ids, ca.status == ActionStatus.IN_PROGRESS, ca.deadline < day),
+        "pending": queries.verification_queue(ids, limit=30),
+        "pending_total": queries.count_where(ids, ca.status == ActionStatus.PENDING_VERIFICATION),
+        "plans_missing": queries.plans_missing(ids, limit=10),
+        "plans_missing_total": queries.count_where(ids, ca.status == ActionStatus.IN_PROGRESS, ca.planned_action == ""),
+        "decided": queries.extension_requests(ids, status=ExtensionStatus.DECLINED, limit=5)
+        + queries.extension_requests(ids, status=ExtensionStatus.APPROVED, limit=5),
+        "factories": user.factories,
+    }
+
+
+@dashboard_panel(roles=("engineer",), template="actions/_engineer_panel.html", order=20)
+def engineer_actions_panel(user, day):
+    ca = CorrectiveAction
+    return {
+        "queue": queries.verification_queue(limit=30),
+        "queue_total": queries.count_where(None, ca.status == ActionStatus.PENDING_VERIFICATION),
+        "overdue_by_factory": queries.overdue_by_factory(day, limit=15),
+        "proposals": queries.escalation_proposals(day, _threshold(), limit=15),
+        "extension_requests": queries.extension_requests(limit=30),
+        "threshold": _threshold(),
+    }
+
+
+@bp.app_template_global("action_deadline_state")
+def action_deadline_state(status, deadline, day):
+    """The same pure rule as everywhere (``rules.deadline_state``), for templates."""
+    return deadline_state(status, deadline, day)
+
+
+@bp.app_template_filter("date_or_dash")
+def date_or_dash(value):
+    if value is None:
+        return "–"
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return value.isoformat()
+
