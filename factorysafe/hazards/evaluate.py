@@ -11,8 +11,8 @@ import argparse
 import sys
 from collections import Counter
 
-from factorysafe.hazards import catalogue as cat
-from factorysafe.hazards.suggest import build, read_labelled
+from factorysafe.hazards import registry as cat
+from factorysafe.hazards.suggester import build, read_labelled
 
 
 def accuracy(model_for, rows) -> dict:

@@ -38,7 +38,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from factorysafe.hazards import catalogue as cat
+from factorysafe.hazards import registry as cat
 
 LABELLED_PATH = Path(__file__).with_name("labelled_observations.csv")
 
