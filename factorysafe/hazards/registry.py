@@ -212,22 +212,34 @@ def parse(text: str, source: str = "catalogue") -> Catalogue:
     return Catalogue(version=version, entries=tuple(entries), source=source)
 
 
-def load(path: str | Path | None = None) -> Catalogue:
-    path = Path(path or DEFAULT_PATH)
+def _read(path: Path) -> str:
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except OSError as exc:
         raise CatalogueError(f"Hazard catalogue {path} cannot be read: {exc}") from exc
-    return parse(text, source=str(path))
+
+
+def load(path: str | Path | None = None) -> Catalogue:
+    path = Path(path or DEFAULT_PATH)
+    return parse(_read(path), source=str(path))
 
 
 _current: Catalogue | None = None
+_current_text: str | None = None
 
 
 def install(path: str | Path | None = None) -> Catalogue:
-    """Load, validate and make current (called once per app at start-up)."""
-    global _current
-    _current = load(path)
+    """Load, validate and make current (called once per app at start-up).
+
+    An unchanged file keeps the same Catalogue object, so models built on it are reused.
+    """
+    global _current, _current_text
+    path = Path(path or DEFAULT_PATH)
+    text = _read(path)
+    if _current is not None and text == _current_text and _current.source == str(path):
+        return _current
+    catalogue = parse(text, source=str(path))
+    _current, _current_text = catalogue, text
     return _current
 
 

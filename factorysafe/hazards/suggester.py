@@ -18,8 +18,9 @@ Two small models, both pure standard-library Python, whose scores are added:
    and Bangla suffixes, and need no tokenizer or dictionary.
 
 Why not scikit-learn: it is not installed and would add ~40 MB of wheels for a model that is
-just a handful of dot products; the same TF-IDF fits in a hundred lines, builds in tens of
-milliseconds and answers a query in well under a millisecond (``bench/hazard_suggest.py``).
+just a handful of dot products; the same TF-IDF fits in a hundred lines, builds in about a
+quarter of a second (once per process) and answers a query in about a millisecond through an
+inverted index of n-grams (``bench/hazard_suggest.py``).
 Why not keywords alone: they miss observations worded without the expected term, which the
 n-gram similarity to real examples catches; why not similarity alone: with only a few
 examples per code it confuses hazards that share words ("exit", "stair", "door").
@@ -90,12 +91,6 @@ def _tfidf(counts: Counter, idf: dict[str, float]) -> dict[str, float]:
     return {g: v / norm for g, v in vec.items() if v}
 
 
-def _dot(a: dict[str, float], b: dict[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(v * b.get(g, 0.0) for g, v in a.items())
-
-
 def read_labelled(path: str | Path = LABELLED_PATH) -> list[dict]:
     with open(path, newline="", encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
@@ -110,18 +105,34 @@ class Model:
     examples: list[tuple[str, dict[str, float]]]
     weights: tuple[float, float, float]
 
+    def __post_init__(self):
+        # Inverted index n-gram -> [(slot, weight)]: slots 0..C-1 are the code centroids, then the
+        # examples. A query touches only the postings of its own n-grams (sub-millisecond).
+        self._slots = list(self.codes) + [code for code, _ in self.examples]
+        postings: dict[str, list[tuple[int, float]]] = {}
+        vectors = [self.centroids[c] for c in self.codes] + [v for _, v in self.examples]
+        for slot, vec in enumerate(vectors):
+            for g, w in vec.items():
+                postings.setdefault(g, []).append((slot, w))
+        self._postings = postings
+
     def scores(self, text: str) -> dict[str, float]:
         norm = normalise(text)
         if not norm.strip():
             return {}
         kw = {c: sum(w for p, w in pats if p.search(norm)) for c, pats in self.keywords.items()}
         q = _tfidf(_ngrams(norm), self.idf)
-        cen = {c: _dot(q, v) for c, v in self.centroids.items()}
+        acc = [0.0] * len(self._slots)
+        postings = self._postings
+        for g, qv in q.items():
+            for slot, w in postings.get(g, ()):
+                acc[slot] += qv * w
+        n = len(self.codes)
+        cen = dict(zip(self.codes, acc[:n]))
         near: dict[str, float] = dict.fromkeys(self.codes, 0.0)
-        for code, vec in self.examples:
-            s = _dot(q, vec)
-            if s > near[code]:
-                near[code] = s
+        for code, sim in zip(self._slots[n:], acc[n:]):
+            if sim > near[code]:
+                near[code] = sim
         top_kw = max(kw.values()) or 1.0
         top_cen = max(cen.values()) or 1.0
         top_near = max(near.values()) or 1.0
@@ -168,7 +179,7 @@ _built: tuple[cat.Catalogue, Model] | None = None
 
 
 def model() -> Model:
-    """The model for the current catalogue, built on first use (tens of milliseconds)."""
+    """The model for the current catalogue, built on first use (about 0.25 s)."""
     global _built
     current = cat.current()
     if _built is None or _built[0] is not current:
