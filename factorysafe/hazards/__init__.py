@@ -3,7 +3,7 @@
 Public API (pure, usable without a request):
 
 - ``catalogue()`` -- the catalogue's entries (:class:`~factorysafe.hazards.registry.Hazard`);
-- ``get(code)`` -- one entry or None;
+- ``get(code)`` -- one entry or None; ``choices(lang)`` -- (code, label) pairs for a select;
 - ``suggest(text, k=3)`` -- [(code, score)] from an observation in English or Bangla;
 - ``deadline_for_hazard``, ``defaults_for``, ``apply_catalogue_defaults`` -- see ``registry.py``.
 
@@ -31,6 +31,11 @@ def catalogue() -> list[Hazard]:
 
 def get(code: str | None) -> Hazard | None:
     return _catalogue.current().get(code) if code else None
+
+
+def choices(lang: str = "en") -> list[tuple[str, str]]:
+    """(code, "CODE: title") pairs in catalogue order, for a finding form's hazard_code select."""
+    return [(h.code, f"{h.code}: {h.title(lang)}") for h in _catalogue.current().entries]
 
 
 def suggest(text: str, k: int = 3) -> list[tuple[str, float]]:

@@ -8,7 +8,7 @@ from factorysafe.hazards.columns import ColumnInput
 class ColumnCheckForm(FlaskForm):
     """Inputs of the column check; ``inspection_id`` (optional) lets an over-limit result become a finding."""
 
-    column_label = StringField("Column", validators=[Optional(), Length(max=60)], description="e.g. C4, grid B-3")
+    column_label = StringField("Column mark", validators=[Optional(), Length(max=60)], description="e.g. C4, grid B-3")
     floor = StringField("Floor", validators=[Optional(), Length(max=40)], description="e.g. ground floor")
     b_mm = FloatField("Width b (mm)", validators=[DataRequired(), NumberRange(100, 3000)])
     h_mm = FloatField("Depth h (mm)", validators=[DataRequired(), NumberRange(100, 3000)])

@@ -47,7 +47,7 @@ def next_item_number(inspection: Inspection, discipline: Discipline) -> str:
 def column_observation(col: ColumnInput, result: ColumnResult, location: str) -> str:
     bars = f"{col.bars} bars of {col.bar_diameter_mm:g} mm (fy {col.fy_mpa:g} MPa)"
     return (
-        f"Column {location}: section {col.b_mm:g} x {col.h_mm:g} mm, f'c {col.fc_mpa:g} MPa (core tests), {bars}. "
+        f"Column{' ' + location if location else ''}: section {col.b_mm:g} x {col.h_mm:g} mm, f'c {col.fc_mpa:g} MPa (core tests), {bars}. "
         f"Axial demand Pu = (1.2 x {col.dead_load_kpa:g} + 1.6 x {col.live_load_kpa:g} kN/m2) x "
         f"{col.tributary_area_m2:g} m2 x {col.floors_above} floors = {result.pu_kn:.0f} kN; design capacity "
         f"phi Pn,max = {result.phi_pn_max_kn:.0f} kN (ACI 318-19 §22.4.2, BNBC 2020). DCR = {result.dcr:.2f}."
@@ -91,7 +91,7 @@ def create_column_finding(
         hazard_code=hazard.code,
         floor=floor.strip()[:40],
         area=column_label.strip()[:120],
-        observation=column_observation(col, result, location or "checked"),
+        observation=column_observation(col, result, location),
         recommendation=hazard.guidance_en,
         severity=hazard.severity,
         immediate_danger=danger,

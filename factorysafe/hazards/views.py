@@ -10,7 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from factorysafe.auth.access import engineer_required
 from factorysafe.db import db
 from factorysafe.factories.models import Evacuation, Factory
-from factorysafe.hazards import bp, queries, services
+from factorysafe.hazards import bp, choices, queries, services
 from factorysafe.hazards import registry as cat
 from factorysafe.hazards.columns import ColumnInputError, check_column, verdict
 from factorysafe.hazards.forms import ColumnCheckForm, EvacuationOrderForm, ResumptionForm, TrySuggestForm
@@ -26,9 +26,8 @@ def lang() -> str:
 
 
 def hazard_choices(language: str | None = None) -> list[tuple[str, str]]:
-    """(code, "CODE: title") for a select, in catalogue order; usable by any finding form."""
-    language = language or lang()
-    return [(h.code, f"{h.code}: {h.title(language)}") for h in cat.current().entries]
+    """(code, "CODE: title") for a select in the current locale; usable by any finding form."""
+    return choices(language or lang())
 
 
 @bp.app_context_processor
