@@ -197,3 +197,20 @@ def test_within_capacity_creates_no_finding(app, client, auth, build):
                                                      "create_finding": "x"})
     assert r.status_code == 400 and "within the limit" in r.get_data(as_text=True)
     assert _findings(app, insp.id) == []
+
+
+def test_item_numbers_continue_after_the_highest_never_reusing_gaps(app, build):
+    from factorysafe.db import db
+    from factorysafe.hazards.services import next_item_number
+    from factorysafe.inspections.models import Discipline, Finding, Inspection
+
+    insp = build.inspection(build.factory(), state="draft")
+    for _ in range(3):
+        build.finding(insp, discipline="structural", hazard_code="STRUCT-CRACK")  # S-1, S-2, S-3
+    with app.app_context():
+        s2 = db.session.execute(sa.select(Finding).filter_by(inspection_id=insp.id, item_number="S-2")).scalar_one()
+        db.session.delete(s2)
+        db.session.commit()
+        inspection = db.session.get(Inspection, insp.id)
+        assert next_item_number(inspection, Discipline.STRUCTURAL) == "S-4"
+        assert next_item_number(inspection, Discipline.BOILER) == "B-1"

@@ -1,5 +1,5 @@
 """Hazard suggestions from the engineer's words: the model and its JSON endpoint."""
-from factorysafe.hazards import evaluate, get, suggest
+from factorysafe.hazards import catalogue, evaluate, get, suggest
 
 
 def test_issue_example_main_exit_blocked_by_cartons():
@@ -36,7 +36,7 @@ def test_labelled_set_covers_every_code_in_both_languages_and_splits():
 
     rows = read_labelled()
     assert len(rows) >= 250
-    codes = {h.code for h in __import__("factorysafe.hazards", fromlist=["catalogue"]).catalogue()}
+    codes = {h.code for h in catalogue()}
     for code in codes:
         mine = [r for r in rows if r["code"] == code]
         assert {(r["lang"], r["split"]) for r in mine} == {("en", "tune"), ("en", "heldout"), ("bn", "tune"), ("bn", "heldout")}, code
