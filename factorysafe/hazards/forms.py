@@ -1,0 +1,61 @@
+from flask_wtf import FlaskForm
+from wtforms import DateField, FloatField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from factorysafe.hazards.columns import ColumnInput
+
+
+class ColumnCheckForm(FlaskForm):
+    """Inputs of the column check; ``inspection_id`` (optional) lets an over-limit result become a finding."""
+
+    column_label = StringField("Column mark", validators=[Optional(), Length(max=60)], description="e.g. C4, grid B-3")
+    floor = StringField("Floor", validators=[Optional(), Length(max=40)], description="e.g. ground floor")
+    b_mm = FloatField("Width b (mm)", validators=[DataRequired(), NumberRange(100, 3000)])
+    h_mm = FloatField("Depth h (mm)", validators=[DataRequired(), NumberRange(100, 3000)])
+    fc_mpa = FloatField("Concrete strength f'c from core tests (MPa)", validators=[DataRequired(), NumberRange(3, 120)])
+    bars = IntegerField("Number of longitudinal bars", validators=[DataRequired(), NumberRange(0, 100)])
+    bar_diameter_mm = FloatField("Bar diameter (mm)", validators=[DataRequired(), NumberRange(6, 50)])
+    fy_mpa = FloatField("Steel yield strength fy (MPa)", default=415, validators=[DataRequired(), NumberRange(200, 700)])
+    tributary_area_m2 = FloatField("Tributary area (m²)", validators=[DataRequired(), NumberRange(0.5, 500)])
+    dead_load_kpa = FloatField("Dead load per floor D (kN/m²)", default=6.0, validators=[DataRequired(), NumberRange(0, 100)])
+    live_load_kpa = FloatField("Live load per floor L (kN/m²)", default=2.5, validators=[DataRequired(), NumberRange(0, 100)])
+    floors_above = IntegerField("Floors carried, counting the roof", validators=[DataRequired(), NumberRange(1, 100)])
+    inspection_id = IntegerField("Draft inspection id (to record a finding)", validators=[Optional(), NumberRange(1)])
+    evacuate_floors = StringField("Floors to evacuate if immediate danger (blank: whole building)",
+                                  validators=[Optional(), Length(max=200)])
+    workers_affected = IntegerField("Workers affected", validators=[Optional(), NumberRange(0, 200_000)])
+    calculate = SubmitField("Calculate DCR")
+    create_finding = SubmitField("Record STRUCT-COLUMN-WEAK finding")
+
+    INPUTS = ("b_mm", "h_mm", "fc_mpa", "bars", "bar_diameter_mm", "fy_mpa", "tributary_area_m2",
+              "dead_load_kpa", "live_load_kpa", "floors_above")
+
+    def column(self) -> ColumnInput:
+        return ColumnInput(**{f: getattr(self, f).data for f in self.INPUTS})
+
+
+class EvacuationOrderForm(FlaskForm):
+    ordered_on = DateField("Evacuation ordered on", validators=[DataRequired()])
+    floors = StringField("Floors evacuated (blank: whole building)", validators=[Optional(), Length(max=200)])
+    workers_affected = IntegerField("Workers affected", validators=[Optional(), NumberRange(0, 200_000)])
+    note = TextAreaField("Note", validators=[Optional(), Length(max=2000)])
+    submit = SubmitField("Order evacuation")
+
+
+class ResumptionForm(FlaskForm):
+    resumed_on = DateField("Work may resume on", validators=[DataRequired()])
+    workers_affected = IntegerField("Workers affected (on full wages while closed)",
+                                    validators=[Optional(), NumberRange(0, 200_000)])
+    note = TextAreaField("Note", validators=[Optional(), Length(max=2000)])
+    submit = SubmitField("Record resumption")
+
+
+class TrySuggestForm(FlaskForm):
+    """A GET form to try the suggester; the same markup the finding form uses (observation + hazard_code)."""
+
+    class Meta:
+        csrf = False
+
+    observation = TextAreaField("Observation", validators=[Optional(), Length(max=4000)])
+    hazard_code = SelectField("Hazard", validators=[Optional()], choices=[])
+    submit = SubmitField("Suggest hazards")

@@ -1,0 +1,346 @@
+"""The hazard catalogue: loading and validating ``catalogue.toml``, and the rules built on it.
+
+The catalogue is data (a versioned TOML file beside this module) so that engineers can
+review it without reading code; it is loaded and validated once when the app starts
+(``factorysafe.hazards`` calls :func:`install` from ``bp.record_once``), and a malformed
+entry stops the app with a :class:`CatalogueError` naming the entry and the field.
+
+Pure rules here take the start date as an argument and never read the clock:
+
+- :func:`deadline_for_hazard` -- the deadline a finding of this hazard gets;
+- :func:`defaults_for` -- severity, discipline, deadline rule, whether immediate danger is possible;
+- :func:`apply_catalogue_defaults` -- fills a new finding's severity and deadline from its code
+  and insists on a reason when the engineer overrides either (the reasons are kept on the finding).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from factorysafe.actions.rules import add_months, deadline_for
+from factorysafe.inspections.models import Discipline, Severity
+
+DEFAULT_PATH = Path(__file__).with_name("catalogue.toml")
+
+CODE_RE = re.compile(r"^[A-Z]+(?:-[A-Z0-9]+)+$")
+RULE_RE = re.compile(r"^(?P<n>[1-9][0-9]{0,3}) *(?P<unit>days?|weeks?|months?)$")
+TEXT_FIELDS = ("title_en", "title_bn", "description_en", "description_bn", "guidance_en", "guidance_bn")
+REQUIRED = ("code", "discipline", "severity", "deadline", "immediate_danger_possible") + TEXT_FIELDS
+KNOWN = set(REQUIRED) | {"keywords"}
+PREFIX = {Discipline.FIRE: "FIRE", Discipline.ELECTRICAL: "ELEC", Discipline.STRUCTURAL: "STRUCT", Discipline.BOILER: "BOILER"}
+BENGALI = re.compile(r"[\u0980-\u09FF]")
+
+
+class CatalogueError(ValueError):
+    """The catalogue file is malformed; the message names every bad entry and field."""
+
+
+@dataclass(frozen=True)
+class Hazard:
+    code: str
+    discipline: Discipline
+    severity: Severity
+    deadline_rule: str
+    immediate_danger_possible: bool
+    title_en: str
+    title_bn: str
+    description_en: str
+    description_bn: str
+    guidance_en: str
+    guidance_bn: str
+    keywords: tuple[tuple[str, float], ...] = field(default=(), repr=False)
+
+    def title(self, lang: str = "en") -> str:
+        return self.title_bn if str(lang).startswith("bn") else self.title_en
+
+    def description(self, lang: str = "en") -> str:
+        return self.description_bn if str(lang).startswith("bn") else self.description_en
+
+    def guidance(self, lang: str = "en") -> str:
+        return self.guidance_bn if str(lang).startswith("bn") else self.guidance_en
+
+    def deadline_for(self, start: dt.date) -> dt.date:
+        return apply_rule(self.deadline_rule, start)
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    version: int
+    entries: tuple[Hazard, ...]
+    source: str = ""
+
+    def __post_init__(self):
+        object.__setattr__(self, "_by_code", {h.code: h for h in self.entries})
+
+    def get(self, code: str) -> Hazard | None:
+        return self._by_code.get(code)
+
+    def by_discipline(self) -> dict[Discipline, list[Hazard]]:
+        out: dict[Discipline, list[Hazard]] = {d: [] for d in Discipline}
+        for h in self.entries:
+            out[h.discipline].append(h)
+        return out
+
+
+# --- deadline rules -------------------------------------------------------------------------------
+def validate_rule(rule) -> str:
+    """Normalise a deadline rule: "immediate", "N days", "N weeks", "N months", or an int of days."""
+    if isinstance(rule, bool):
+        raise ValueError("must be \"immediate\", \"N days\", \"N weeks\" or \"N months\"")
+    if isinstance(rule, int):
+        if rule < 0 or rule > 3650:
+            raise ValueError("a number of days must lie between 0 and 3650")
+        return "immediate" if rule == 0 else f"{rule} days"
+    if not isinstance(rule, str):
+        raise ValueError("must be \"immediate\", \"N days\", \"N weeks\" or \"N months\"")
+    text = " ".join(rule.strip().lower().split())
+    if text == "immediate":
+        return text
+    if not RULE_RE.match(text):
+        raise ValueError(f"{rule!r} is not a deadline rule (use \"immediate\", \"N days\", \"N weeks\" or \"N months\")")
+    return text
+
+
+def apply_rule(rule: str, start: dt.date) -> dt.date:
+    """The deadline ``rule`` gives for a finding raised on ``start``."""
+    text = validate_rule(rule)
+    if text == "immediate":
+        return start
+    m = RULE_RE.match(text)
+    n, unit = int(m["n"]), m["unit"].rstrip("s")
+    if unit == "day":
+        return start + dt.timedelta(days=n)
+    if unit == "week":
+        return start + dt.timedelta(weeks=n)
+    return add_months(start, n)
+
+
+# --- loading and validation -----------------------------------------------------------------------
+def _parse_keywords(raw, where: str, errors: list[str]) -> tuple[tuple[str, float], ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(k, str) and k.strip() for k in raw):
+        errors.append(f"{where}: keywords must be a list of non-empty strings")
+        return ()
+    out = []
+    for k in raw:
+        phrase, sep, weight = k.rpartition(":")
+        if sep and re.fullmatch(r"[0-9]+(?:\.[0-9]+)?", weight):
+            out.append((phrase.strip(), float(weight)))
+        else:
+            out.append((k.strip(), 1.0))
+    return tuple(out)
+
+
+def parse(text: str, source: str = "catalogue") -> Catalogue:
+    """Parse and validate catalogue TOML text; raise :class:`CatalogueError` listing every problem."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogueError(f"Hazard catalogue {source} is not valid TOML: {exc}") from exc
+    errors: list[str] = []
+    version = data.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        errors.append("version must be a positive integer at the top of the file")
+    raw_entries = data.get("hazard")
+    if not isinstance(raw_entries, list) or not raw_entries:
+        errors.append("no [[hazard]] entries")
+        raw_entries = []
+    entries: list[Hazard] = []
+    seen: set[str] = set()
+    for i, raw in enumerate(raw_entries, start=1):
+        code = raw.get("code")
+        where = f"entry {i} ({code})" if isinstance(code, str) and code else f"entry {i}"
+        missing = [f for f in REQUIRED if f not in raw]
+        if missing:
+            errors.append(f"{where}: missing field(s) {', '.join(missing)}")
+            continue
+        unknown = sorted(set(raw) - KNOWN)
+        if unknown:
+            errors.append(f"{where}: unknown field(s) {', '.join(unknown)}")
+        bad = False
+        if not isinstance(code, str) or not CODE_RE.match(code):
+            errors.append(f"{where}: code {code!r} must be upper case words joined by hyphens, e.g. FIRE-EXIT-BLOCKED")
+            bad = True
+        elif code in seen:
+            errors.append(f"{where}: duplicate code {code}")
+            bad = True
+        seen.add(code if isinstance(code, str) else "")
+        try:
+            discipline = Discipline(raw["discipline"])
+        except ValueError:
+            errors.append(f"{where}: unknown discipline {raw['discipline']!r} (one of {', '.join(d.value for d in Discipline)})")
+            bad = True
+        else:
+            if isinstance(code, str) and not code.startswith(PREFIX[discipline] + "-"):
+                errors.append(f"{where}: code of a {discipline.value} hazard must start with {PREFIX[discipline]}-")
+                bad = True
+        try:
+            severity = Severity(raw["severity"])
+        except ValueError:
+            errors.append(f"{where}: bad severity {raw['severity']!r} (one of {', '.join(s.value for s in Severity)})")
+            bad = True
+        try:
+            rule = validate_rule(raw["deadline"])
+        except ValueError as exc:
+            errors.append(f"{where}: bad deadline rule: {exc}")
+            bad = True
+        if not isinstance(raw["immediate_danger_possible"], bool):
+            errors.append(f"{where}: immediate_danger_possible must be true or false")
+            bad = True
+        for f in TEXT_FIELDS:
+            value = raw[f]
+            if not isinstance(value, str) or not value.strip():
+                errors.append(f"{where}: {f} must be non-empty text")
+                bad = True
+            elif f.endswith("_bn") and not BENGALI.search(value):
+                errors.append(f"{where}: {f} must be written in Bangla")
+                bad = True
+        keywords = _parse_keywords(raw.get("keywords"), where, errors)
+        if bad:
+            continue
+        entries.append(Hazard(
+            code=code, discipline=discipline, severity=severity, deadline_rule=rule,
+            immediate_danger_possible=raw["immediate_danger_possible"],
+            **{f: raw[f].strip() for f in TEXT_FIELDS}, keywords=keywords,
+        ))
+    if errors:
+        raise CatalogueError(f"Hazard catalogue {source} is invalid:\n  - " + "\n  - ".join(errors))
+    return Catalogue(version=version, entries=tuple(entries), source=source)
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise CatalogueError(f"Hazard catalogue {path} cannot be read: {exc}") from exc
+
+
+def load(path: str | Path | None = None) -> Catalogue:
+    path = Path(path or DEFAULT_PATH)
+    return parse(_read(path), source=str(path))
+
+
+_current: Catalogue | None = None
+_current_text: str | None = None
+
+
+def install(path: str | Path | None = None) -> Catalogue:
+    """Load, validate and make current (called once per app at start-up).
+
+    An unchanged file keeps the same Catalogue object, so models built on it are reused.
+    """
+    global _current, _current_text
+    path = Path(path or DEFAULT_PATH)
+    text = _read(path)
+    if _current is not None and text == _current_text and _current.source == str(path):
+        return _current
+    catalogue = parse(text, source=str(path))
+    _current, _current_text = catalogue, text
+    return _current
+
+
+def current() -> Catalogue:
+    if _current is None:
+        install()
+    return _current
+
+
+# --- rules built on the catalogue -----------------------------------------------------------------
+class UnknownHazard(KeyError):
+    pass
+
+
+def _entry(code: str) -> Hazard:
+    h = current().get(code)
+    if h is None:
+        raise UnknownHazard(code)
+    return h
+
+
+def defaults_for(code: str) -> dict:
+    """{severity, discipline, deadline_rule, immediate_danger_possible} for a catalogue code."""
+    h = _entry(code)
+    return {"severity": h.severity, "discipline": h.discipline, "deadline_rule": h.deadline_rule,
+            "immediate_danger_possible": h.immediate_danger_possible}
+
+
+def deadline_for_hazard(code: str | None, start: dt.date, severity: Severity | str | None = None) -> dt.date:
+    """Deadline for a finding of hazard ``code`` raised on ``start``.
+
+    The catalogue's own rule applies when no severity is given or the severity is the
+    catalogue's default; an overridden severity (or an unknown/no code) falls back to the
+    programme's severity rule, ``actions.rules.deadline_for``.
+    """
+    h = current().get(code) if code else None
+    if h is not None and (severity is None or Severity(severity) == h.severity):
+        return h.deadline_for(start)
+    if severity is None:
+        raise UnknownHazard(code)
+    return deadline_for(severity, start)
+
+
+class CatalogueDefaultError(ValueError):
+    """A finding's values disagree with the catalogue without a reason; ``field`` names the form field."""
+
+    def __init__(self, message: str, field: str):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def apply_catalogue_defaults(values: dict, start: dt.date) -> dict:
+    """Fill a new finding's severity, discipline and deadline from its hazard code.
+
+    ``values`` holds the form's data: ``hazard_code``, and optionally ``discipline``,
+    ``severity``, ``deadline`` (a date; the corrective action's binding deadline),
+    ``severity_override_reason`` and ``deadline_override_reason``. Blank severity or deadline
+    means "use the catalogue". A severity or deadline that differs from the catalogue needs
+    its reason, else :class:`CatalogueDefaultError` (a ValueError) with a readable message.
+    Without a hazard code the severity rule alone sets a blank deadline. Returns a new dict.
+    """
+    out = dict(values)
+    code = (out.get("hazard_code") or "").strip() or None
+    out["hazard_code"] = code
+    if code is None:
+        if not _blank(out.get("severity")):
+            out["severity"] = Severity(out["severity"])
+            if _blank(out.get("deadline")):
+                out["deadline"] = deadline_for(out["severity"], start)
+        return out
+    h = current().get(code)
+    if h is None:
+        raise CatalogueDefaultError(f"{code} is not a code of the hazard catalogue.", "hazard_code")
+    if _blank(out.get("discipline")):
+        out["discipline"] = h.discipline
+    elif Discipline(out["discipline"]) != h.discipline:
+        raise CatalogueDefaultError(
+            f"{code} is a {h.discipline.value} hazard; the finding's discipline is {Discipline(out['discipline']).value}.",
+            "hazard_code")
+    else:
+        out["discipline"] = Discipline(out["discipline"])
+    if _blank(out.get("severity")):
+        out["severity"] = h.severity
+    else:
+        out["severity"] = Severity(out["severity"])
+        if out["severity"] != h.severity and _blank(out.get("severity_override_reason")):
+            raise CatalogueDefaultError(
+                f"The catalogue gives {code} the severity {h.severity.label}; say why this finding is "
+                f"{out['severity'].label} instead.", "severity_override_reason")
+    expected = deadline_for_hazard(code, start, out["severity"])
+    if _blank(out.get("deadline")):
+        out["deadline"] = expected
+    elif out["deadline"] != expected and _blank(out.get("deadline_override_reason")):
+        raise CatalogueDefaultError(
+            f"The deadline for {code} at this severity would be {expected.isoformat()}; say why it is "
+            f"{out['deadline'].isoformat()} instead.", "deadline_override_reason")
+    for f in ("severity_override_reason", "deadline_override_reason"):
+        out[f] = (out.get(f) or "").strip()
+    return out
