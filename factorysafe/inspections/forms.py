@@ -71,8 +71,8 @@ class FindingForm(FlaskForm):
     def values(self) -> dict:
         return {f: getattr(self, f).data for f in self.VALUE_FIELDS}
 
-    def validate_deadline_override_reason(self, field):
-        if self.deadline_override.data and not (field.data or "").strip():
+    def validate_deadline_override(self, field):
+        if field.data and not (self.deadline_override_reason.data or "").strip():
             from wtforms.validators import ValidationError
 
             raise ValidationError("Give a reason for the other deadline.")

@@ -18,7 +18,6 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from factorysafe import audit
 from factorysafe.actions.models import CorrectiveAction
-from factorysafe.actions.rules import deadline_for
 from factorysafe.db import db, utcnow
 from factorysafe.inspections.models import (
     Discipline,
@@ -191,6 +190,8 @@ def default_deadline(finding: Finding, inspection: Inspection) -> dt.date:
 
     The hazard catalogue can refine this later (e.g. a hazard's own rule) without touching callers.
     """
+    from factorysafe.actions.rules import deadline_for  # lazy: actions.rules imports inspections.models
+
     return deadline_for(finding.severity, inspection.inspected_on)
 
 

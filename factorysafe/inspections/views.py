@@ -14,7 +14,6 @@ from factorysafe import uploads
 from factorysafe.auth.access import engineer_required, factory_or_403
 from factorysafe.auth.models import Role, User
 from factorysafe.db import db
-from factorysafe.factories.models import Factory
 from factorysafe.inspections import bp, services
 from factorysafe.inspections.forms import FindingForm, InspectionForm, StateForm
 from factorysafe.inspections.models import Discipline, Finding, Inspection, InspectionState, Photo
@@ -77,6 +76,7 @@ def _team_choices():
 
 
 def _inspection_form(inspection: Inspection | None) -> InspectionForm:
+    from factorysafe.factories.models import Factory  # lazy: factories -> actions.rules -> inspections
     form = InspectionForm(obj=inspection) if inspection else InspectionForm()
     form.engineer_ids.choices = _team_choices()
     if inspection is not None:
@@ -103,6 +103,8 @@ def inspection_new():
     form = _inspection_form(None)
     status = 200
     if form.validate_on_submit():
+        from factorysafe.factories.models import Factory
+
         factory = db.session.get(Factory, form.factory_id.data) or abort(404)
         try:
             inspection = services.create_inspection(factory, form.values(), by=current_user)
