@@ -12,10 +12,15 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from factorysafe.inspections.models import Discipline, InspectionType, Severity
+
+
+def choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class CheckboxListField(SelectMultipleField):
@@ -27,10 +32,10 @@ class CheckboxListField(SelectMultipleField):
 
 class InspectionForm(FlaskForm):
     factory_id = SelectField("Factory", coerce=int, validators=[DataRequired()])
-    type = SelectField("Inspection type", choices=[(t.value, t.label) for t in InspectionType],
+    type = SelectField("Inspection type", choices=choices((t.value, t.label) for t in InspectionType),
                        validators=[DataRequired()])
     inspected_on = DateField("Date of the visit", validators=[DataRequired()])
-    disciplines = CheckboxListField("Disciplines covered", choices=[(d.value, d.label) for d in Discipline],
+    disciplines = CheckboxListField("Disciplines covered", choices=choices((d.value, d.label) for d in Discipline),
                                     default=[d.value for d in Discipline])
     engineer_ids = CheckboxListField("Team of engineers", coerce=int)
     summary = TextAreaField("Summary", validators=[Optional(), Length(max=5000)])
@@ -49,17 +54,17 @@ class InspectionForm(FlaskForm):
 
 
 class FindingForm(FlaskForm):
-    discipline = SelectField("Discipline", choices=[(d.value, d.label) for d in Discipline],
+    discipline = SelectField("Discipline", choices=choices((d.value, d.label) for d in Discipline),
                              validators=[DataRequired()])
     hazard_code = StringField("Hazard category", validators=[Optional(), Length(max=64)])
     floor = StringField("Floor", validators=[Optional(), Length(max=40)])
     area = StringField("Area", validators=[Optional(), Length(max=120)])
     observation = TextAreaField("Observation", validators=[DataRequired(), Length(max=10000)])
     recommendation = TextAreaField("Recommendation", validators=[DataRequired(), Length(max=10000)])
-    severity = SelectField("Severity", choices=[(s.value, s.label) for s in Severity], default=Severity.HIGH.value,
+    severity = SelectField("Severity", choices=choices((s.value, s.label) for s in Severity), default=Severity.HIGH.value,
                            validators=[DataRequired()])
     immediate_danger = BooleanField("Immediate danger: evacuation recommended")
-    deadline_override = DateField("Other deadline (instead of the severity's)", validators=[Optional()])
+    deadline_override = DateField("Fixed deadline (overrides the rule)", validators=[Optional()])
     deadline_override_reason = StringField("Reason for the other deadline", validators=[Optional(), Length(max=500)])
     photos = MultipleFileField("Photos")
     amendment_reason = TextAreaField("Reason for the amendment", validators=[Optional(), Length(max=2000)])

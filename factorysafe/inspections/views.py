@@ -15,7 +15,7 @@ from factorysafe.auth.access import engineer_required, factory_or_403
 from factorysafe.auth.models import Role, User
 from factorysafe.db import db
 from factorysafe.inspections import bp, services
-from factorysafe.inspections.forms import FindingForm, InspectionForm, StateForm
+from factorysafe.inspections.forms import FindingForm, InspectionForm, StateForm, choices
 from factorysafe.inspections.models import Discipline, Finding, Inspection, InspectionState, Photo
 from factorysafe.web import dashboard_panel
 
@@ -72,7 +72,7 @@ def photo_access(photo: Photo, kind: str, user) -> tuple[bool, bool]:
 def _team_choices():
     engineers = db.session.scalars(sa.select(User).where(User.role.in_([Role.ENGINEER, Role.ADMIN]), User.active)
                                    .order_by(User.name, User.email))
-    return [(u.id, u.name or u.email) for u in engineers]
+    return choices((u.id, u.name or u.email) for u in engineers)
 
 
 def _inspection_form(inspection: Inspection | None) -> InspectionForm:
@@ -80,7 +80,7 @@ def _inspection_form(inspection: Inspection | None) -> InspectionForm:
     form = InspectionForm(obj=inspection) if inspection else InspectionForm()
     form.engineer_ids.choices = _team_choices()
     if inspection is not None:
-        form.factory_id.choices = [(inspection.factory_id, inspection.factory.name)]
+        form.factory_id.choices = choices([(inspection.factory_id, inspection.factory.name)])
         form.factory_id.data = inspection.factory_id
         if request.method == "GET":
             form.disciplines.data = [d.value for d in inspection.discipline_list]
@@ -88,9 +88,8 @@ def _inspection_form(inspection: Inspection | None) -> InspectionForm:
             form.type.data = inspection.type.value
             form.version.data = inspection.version
     else:
-        form.factory_id.choices = [(f.id, f"{f.name} ({f.district})") for f in
-                                   db.session.execute(sa.select(Factory.id, Factory.name, Factory.district)
-                                                      .order_by(Factory.name))]
+        form.factory_id.choices = choices((f.id, f"{f.name} ({f.district})") for f in db.session.execute(
+            sa.select(Factory.id, Factory.name, Factory.district).order_by(Factory.name)))
         if request.method == "GET":
             form.factory_id.data = request.args.get("factory_id", type=int)
             form.engineer_ids.data = [current_user.id]
@@ -224,7 +223,7 @@ def _uploads(form: FindingForm):
 
 def _finding_form(inspection: Inspection, finding: Finding | None) -> FindingForm:
     form = FindingForm(obj=finding) if finding else FindingForm()
-    form.discipline.choices = [(d.value, d.label) for d in inspection.discipline_list]
+    form.discipline.choices = choices((d.value, d.label) for d in inspection.discipline_list)
     if request.method == "GET":
         if finding is not None:
             form.discipline.data = finding.discipline.value
