@@ -112,8 +112,9 @@ def _malformed(what: str = "") -> PhotoRejected:
                          + (f" {what}" if what else ""))
 
 
-_TRAILING = PhotoRejected("This file has extra data hidden after the picture (it may be a disguised file or a "
-                          "'motion photo'). Please send a plain still photo.")
+def _trailing() -> PhotoRejected:
+    return PhotoRejected("This file has extra data hidden after the picture (it may be a disguised file or a "
+                         "'motion photo'). Please send a plain still photo.")
 
 
 def _jpeg_end(data: bytes, start: int, meta: list[bytes]) -> int:
@@ -168,7 +169,7 @@ def _check_jpeg(data: bytes) -> list[bytes]:
         if rest[pad:pad + 2] == b"\xff\xd8":  # another complete picture (multi-picture format)
             end = _jpeg_end(data, end + pad, meta)
         else:
-            raise _TRAILING
+            raise _trailing()
     return meta
 
 
@@ -188,7 +189,7 @@ def _check_png(data: bytes) -> list[bytes]:
         if ctype == b"IEND":
             break
     if data[i:].strip(b"\x00"):
-        raise _TRAILING
+        raise _trailing()
     return meta
 
 
@@ -198,7 +199,7 @@ def _check_webp(data: bytes) -> list[bytes]:
     if data[:4] != b"RIFF" or data[8:12] != b"WEBP" or 8 + size > len(data):
         raise _malformed()
     if data[end:].strip(b"\x00"):
-        raise _TRAILING
+        raise _trailing()
     return []
 
 
@@ -206,7 +207,7 @@ def _check_heif(data: bytes) -> list[bytes]:
     i, n, first = 0, len(data), True
     while i < n:
         if i + 8 > n:
-            raise _TRAILING
+            raise _trailing()
         size = int.from_bytes(data[i:i + 4], "big")
         btype = data[i + 4:i + 8]
         if first and btype != b"ftyp":
@@ -217,7 +218,7 @@ def _check_heif(data: bytes) -> list[bytes]:
         elif size == 0:
             size = n - i
         if size < 8 or i + size > n:
-            raise _TRAILING if not btype.isalnum() else _malformed()
+            raise _malformed()
         i += size
     return []
 
@@ -277,9 +278,7 @@ def _decode(data: bytes, img: Image.Image, fmt: str) -> Image.Image:
             scale = DERIVATIVES["web"] / max(img.size)
             if scale < 1:
                 img.draft(img.mode, (math.ceil(img.width * scale), math.ceil(img.height * scale)))
-        with warnings.catch_warnings():
-            warnings.simplefilter("error")  # e.g. "Truncated File Read", corrupt EXIF
-            img.load()
+        img.load()  # raises on truncated or corrupt data (ImageFile.LOAD_TRUNCATED_IMAGES stays False)
     except PhotoRejected:
         raise
     except Exception as exc:  # noqa: BLE001 - any decoder complaint means a damaged file

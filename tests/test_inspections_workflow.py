@@ -322,3 +322,50 @@ def test_engineer_marks_a_photo_private_and_removes_another(app, client, auth, b
         assert db.session.get(Photo, a).private is True and db.session.get(Photo, b) is None
     assert removed_sha not in {p.parent.name for p in photo_files(app)}
     assert len(photo_files(app)) == 3
+
+
+def test_edit_racing_a_concurrent_save_gives_409(app, client, auth, build, setup, monkeypatch):
+    """Another user's save lands between our version check and our write: the UPDATE matches no row
+    (version_id_col), StaleDataError is answered with 409 and the typed values, nothing is half-saved."""
+    from factorysafe.inspections import services
+
+    insp = draft(build, setup)
+    f = build.finding(insp)
+    real_check = services.check_version
+
+    def check_then_someone_saves(obj, version, what):
+        real_check(obj, version, what)
+        with db.engine.begin() as other:  # a separate connection: the colleague's request
+            other.execute(sa.text("UPDATE findings SET version = version + 1, observation = 'Theirs' WHERE id = :id"),
+                          {"id": f.id})
+
+    monkeypatch.setattr(services, "check_version", check_then_someone_saves)
+    auth.login("eng@example.test")
+    r = client.post(f"/findings/{f.id}/edit", data=finding_data(observation="Mine, typed on site", version=1))
+    assert r.status_code == 409 and "Mine, typed on site" in r.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Finding, f.id).observation == "Theirs"
+
+
+def test_amending_a_submitted_inspection_needs_a_reason(app, client, auth, build, setup):
+    insp = build.inspection(setup.factory, state="submitted", engineer=setup.engineer)
+    auth.login("eng@example.test")
+    data = {"type": "initial", "inspected_on": "2025-01-01", "disciplines": ["fire", "boiler"], "version": 1,
+            "summary": "Boiler room added"}
+    r = client.post(f"/inspections/{insp.id}/edit", data=data)
+    assert r.status_code == 400 and "needs a reason" in r.get_data(as_text=True)
+    assert client.post(f"/inspections/{insp.id}/edit", data={**data, "amendment_reason": "Boiler seen"}).status_code == 302
+    with app.app_context():
+        ev = db.session.scalars(sa.select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+        assert ev.verb == "amend_inspection" and ev.note == "Boiler seen"
+        assert db.session.get(Inspection, insp.id).disciplines == "fire,boiler"
+
+
+def test_owner_dashboard_lists_submitted_inspections_of_their_factories(client, auth, build, setup):
+    sent = build.inspection(setup.factory, state="submitted")
+    hidden = build.inspection(setup.factory, state="draft")
+    other = build.inspection(build.factory(), state="published")
+    auth.login("owner@example.test")
+    body = client.get("/dashboard").get_data(as_text=True)
+    assert "Inspection reports" in body and f"/inspections/{sent.id}\"" in body
+    assert f"/inspections/{hidden.id}\"" not in body and f"/inspections/{other.id}\"" not in body

@@ -280,3 +280,13 @@ def test_sweep_removes_unreferenced_folders_and_temp_files(app, runner):
     assert result.exit_code == 0 and "Removed 1 unreferenced photo folder(s) and 1 temporary" in result.output
     assert {p.parent.name for p in photo_files(app)} == {kept.sha256}
     assert len(photo_files(app)) == 3
+
+
+def test_script_in_png_text_chunk_is_refused(app):
+    from PIL import PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Comment", "<script>alert(1)</script>")
+    out = io.BytesIO()
+    hp.scene((200, 150)).save(out, "PNG", pnginfo=info)
+    assert "script" in str(rejected(app, out.getvalue(), "a.png"))

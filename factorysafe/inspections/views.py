@@ -364,6 +364,15 @@ def my_inspections_panel(user, day):
     return {"drafts": drafts, "recent": recent}
 
 
+@dashboard_panel(roles=("owner",), template="inspections/_owner_inspections_panel.html", order=30)
+def owner_inspections_panel(user, day):
+    ids = [f.id for f in user.factories]
+    recent = db.session.scalars(sa.select(Inspection).where(Inspection.factory_id.in_(ids),
+                                                            Inspection.state != InspectionState.DRAFT)
+                                .order_by(Inspection.inspected_on.desc(), Inspection.id.desc()).limit(10)).all()
+    return {"recent": recent}
+
+
 @bp.cli.command("photos-sweep")
 @click.option("--min-age", default=3600, show_default=True, help="Only remove files older than this many seconds.")
 @with_appcontext
