@@ -252,14 +252,20 @@ def test_stale_inspection_edit_and_submit_give_409(app, client, auth, build, set
         assert db.session.get(Inspection, insp.id).state == InspectionState.DRAFT
 
 
-def test_changing_the_inspection_date_moves_default_deadlines(app, client, auth, build, setup):
+def test_changing_the_inspection_date_moves_default_deadlines_and_date_flags(app, client, auth, build, setup):
     insp = draft(build, setup, inspected_on=dt.date(2025, 1, 1))
-    f = build.finding(insp, severity="medium")
     auth.login("eng@example.test")
+    photo = hp.jpeg(taken=dt.datetime(2025, 2, 1, 10))
+    assert post_finding(client, insp.id, photos=[(photo, "a.jpg")], severity="medium").status_code == 302
+    with app.app_context():
+        f = db.session.scalars(sa.select(Finding)).one()
+        assert f.photos[0].far_from_date is True
     data = {"type": "initial", "inspected_on": "2025-02-01", "disciplines": ["fire", "electrical"], "version": 1}
     assert client.post(f"/inspections/{insp.id}/edit", data=data).status_code == 302
     with app.app_context():
-        assert db.session.get(Finding, f.id).action.deadline == deadline_for("medium", dt.date(2025, 2, 1))
+        f = db.session.get(Finding, f.id)
+        assert f.action.deadline == deadline_for("medium", dt.date(2025, 2, 1))
+        assert f.photos[0].far_from_date is False
 
 
 def test_owner_reads_submitted_inspections_of_their_factory_only(app, client, auth, build, setup):

@@ -82,6 +82,13 @@ def test_heic_written_by_pillow_heif_is_accepted_with_exif(app):
         assert Image.open(derivative_path(photo, "web")).format == "JPEG"
 
 
+@pytest.mark.parametrize("options", [{"progressive": True}, {"restart_marker_blocks": 4}, {"subsampling": 0}])
+def test_jpeg_variants_cameras_write_are_accepted(app, options):
+    out = io.BytesIO()
+    hp.scene((640, 480)).save(out, "JPEG", quality=90, **options)
+    assert ingest(app, out.getvalue()).width == 640
+
+
 def test_camera_upload_without_extension_is_judged_by_content(app):
     assert ingest(app, hp.jpeg(), "blob").content_type == "image/jpeg"
 

@@ -143,6 +143,7 @@ def update_inspection(inspection: Inspection, values: dict, *, by, version=None,
     if "inspected_on" in after:
         for f in inspection.findings:
             _apply_default_deadline(f, inspection)
+            refresh_photo_flags(f.photos, inspection)
     if after:
         flag_modified(inspection, "summary")  # the team is a link table: still bump the version
         audit.record(_verb(inspection, "update_inspection"), inspection, actor=by, before=before, after=after,
@@ -226,6 +227,19 @@ def _check_override(deadline_override: dt.date | None, reason: str | None) -> st
     if deadline_override is not None and not reason:
         raise InspectionRuleError("Give a reason for setting a deadline other than the severity's.")
     return reason if deadline_override is not None else ""
+
+
+def refresh_photo_flags(photos, inspection: Inspection) -> None:
+    """Recompute the far-from-factory/date flags (after the inspection date changed)."""
+    from flask import current_app
+
+    from factorysafe.uploads import photo_flags
+
+    factory = inspection.factory
+    for p in photos:
+        p.far_from_factory, p.far_from_date = photo_flags(
+            p.latitude, p.longitude, p.taken_at, (factory.latitude, factory.longitude), inspection.inspected_on,
+            current_app.config.get("PHOTO_MAX_DISTANCE_M", 1000), current_app.config.get("PHOTO_MAX_DAYS_FROM_DATE", 3))
 
 
 def _attach_photos(finding: Finding, inspection: Inspection, photos, by) -> list[Photo]:
