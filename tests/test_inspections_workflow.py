@@ -201,6 +201,8 @@ def test_submit_locks_the_inspection_and_amendments_need_a_reason(app, client, a
         assert ev.verb == "amend_finding" and ev.note == "Typo in the floor"
         assert ev.after_data["observation"] == "Corrected observation"
         assert verify_chain() is None
+    page = client.get(f"/inspections/{insp.id}").get_data(as_text=True)
+    assert "Amendments after submission" in page and "Typo in the floor" in page
     # adding a finding after submission is an amendment too
     assert post_finding(client, insp.id).status_code == 400
     assert post_finding(client, insp.id, amendment_reason="Found on a second walk").status_code == 302

@@ -249,6 +249,17 @@ def test_ingest_flags_photo_far_from_factory_and_date(app, build):
     assert (b.far_from_factory, b.far_from_date) == (False, False)
 
 
+def test_fix_evidence_is_flagged_against_the_factory_and_today(app, build):
+    factory = build.factory(latitude=hp.FACTORY_LAT, longitude=hp.FACTORY_LON)
+    finding = build.finding(build.inspection(factory))
+    today = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    fresh = ingest(app, hp.jpeg(gps=(23.8902, 90.4001), taken=today), action_id=finding.action_id)
+    stale = ingest(app, hp.jpeg(gps=(23.99, 90.40), taken=today - dt.timedelta(days=40), seed=3),
+                   action_id=finding.action_id)
+    assert (fresh.far_from_factory, fresh.far_from_date) == (False, False)
+    assert (stale.far_from_factory, stale.far_from_date) == (True, True)
+
+
 # --- no orphans ---------------------------------------------------------------------------------------
 def test_rollback_removes_files_written_in_the_transaction(app):
     with app.app_context():

@@ -172,8 +172,20 @@ def _detail_context(inspection: Inspection) -> dict:
             for p in f.photos:
                 if p.latitude is not None and p.longitude is not None:
                     distances[p.id] = uploads.distance_m(p.latitude, p.longitude, factory.latitude, factory.longitude)
+    amendments = []
+    if current_user.is_engineer and inspection.state != InspectionState.DRAFT:
+        from factorysafe.audit import AuditEvent
+
+        finding_ids = [f.id for f in inspection.findings]
+        amendments = db.session.scalars(sa.select(AuditEvent).where(
+            AuditEvent.verb.like("amend_%"),
+            sa.or_(sa.and_(AuditEvent.subject_type == "inspections", AuditEvent.subject_id == inspection.id),
+                   sa.and_(AuditEvent.subject_type == "findings", AuditEvent.subject_id.in_(finding_ids))))
+            .order_by(AuditEvent.id)).all()
+    items = {f.id: f.item_number for f in inspection.findings}
     return {"inspection": inspection, "groups": groups, "factory": factory, "distances": distances,
-            "state_form": StateForm(formdata=None, version=inspection.version)}
+            "state_form": StateForm(formdata=None, version=inspection.version), "amendments": amendments,
+            "items": items}
 
 
 @bp.route("/inspections/<int:inspection_id>")
