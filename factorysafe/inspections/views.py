@@ -1,0 +1,395 @@
+"""Inspection pages (engineers edit; owners read their factories' submitted and published inspections)
+and the one view that serves photo files, after checking who may see them."""
+from __future__ import annotations
+
+import click
+import sqlalchemy as sa
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask.cli import with_appcontext
+from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from factorysafe import uploads
+from factorysafe.auth.access import engineer_required, factory_or_403
+from factorysafe.auth.models import Role, User
+from factorysafe.db import db
+from factorysafe.inspections import bp, services
+from factorysafe.inspections.forms import FindingForm, InspectionForm, StateForm, choices
+from factorysafe.inspections.models import Discipline, Finding, Inspection, InspectionState, Photo
+from factorysafe.web import dashboard_panel
+
+CONFLICT = "Someone else changed this while you were editing it. Your entries are kept below: check them against the saved values and save again."
+
+
+# --- access -------------------------------------------------------------------------------------
+def inspection_or_404(inspection_id: int, edit: bool = False) -> Inspection:
+    """Engineers and admins: any inspection. Owners: read-only, their factories', not drafts."""
+    inspection = db.session.get(Inspection, inspection_id)
+    if inspection is None:
+        abort(404)
+    if current_user.is_engineer:
+        return inspection
+    if edit or not (current_user.is_owner and current_user.owns(inspection.factory_id)):
+        abort(403)
+    if inspection.state == InspectionState.DRAFT:
+        abort(404)
+    return inspection
+
+
+def photo_subject(photo: Photo) -> tuple[int | None, Inspection | None]:
+    """(factory id, inspection) a photo belongs to: its finding's, or its corrective action's finding's."""
+    finding = photo.finding or (photo.action.finding if photo.action is not None else None)
+    if finding is None:
+        return (photo.action.factory_id if photo.action is not None else None), None
+    return finding.factory_id, finding.inspection
+
+
+def photo_access(photo: Photo, kind: str, user) -> tuple[bool, bool]:
+    """(allowed, publicly cacheable) for ``user`` asking for ``kind`` of ``photo``.
+
+    - public: thumb/web of photos not marked private, whose finding's inspection is published
+      (fix evidence: the inspection of the action's finding is published);
+    - owners: thumb/web of their own factories' photos, except findings of draft inspections;
+    - engineers and admins: everything. Originals (with GPS and camera data) are for them only.
+    """
+    factory_id, inspection = photo_subject(photo)
+    public = (kind != "original" and not photo.private and inspection is not None
+              and inspection.state == InspectionState.PUBLISHED)
+    if public:
+        return True, True
+    if not getattr(user, "is_authenticated", False):
+        return False, False
+    if user.is_engineer:
+        return True, False
+    if (user.is_owner and kind != "original" and factory_id is not None and user.owns(factory_id)
+            and (inspection is None or inspection.state != InspectionState.DRAFT or photo.action_id is not None)):
+        return True, False
+    return False, False
+
+
+# --- pages ----------------------------------------------------------------------------------------
+def _team_choices():
+    engineers = db.session.scalars(sa.select(User).where(User.role.in_([Role.ENGINEER, Role.ADMIN]), User.active)
+                                   .order_by(User.name, User.email))
+    return choices((u.id, u.name or u.email) for u in engineers)
+
+
+def _inspection_form(inspection: Inspection | None) -> InspectionForm:
+    from factorysafe.factories.models import Factory  # lazy: factories -> actions.rules -> inspections
+    form = InspectionForm(obj=inspection) if inspection else InspectionForm()
+    form.engineer_ids.choices = _team_choices()
+    if inspection is not None:
+        form.factory_id.choices = choices([(inspection.factory_id, inspection.factory.name)])
+        form.factory_id.data = inspection.factory_id
+        if request.method == "GET":
+            form.disciplines.data = [d.value for d in inspection.discipline_list]
+            form.engineer_ids.data = [u.id for u in inspection.engineers]
+            form.type.data = inspection.type.value
+            form.version.data = inspection.version
+    else:
+        form.factory_id.choices = choices((f.id, f"{f.name} ({f.district})") for f in db.session.execute(
+            sa.select(Factory.id, Factory.name, Factory.district).order_by(Factory.name)))
+        if request.method == "GET":
+            form.factory_id.data = request.args.get("factory_id", type=int)
+            form.engineer_ids.data = [current_user.id]
+    return form
+
+
+@bp.route("/inspections/new", methods=["GET", "POST"])
+@engineer_required
+def inspection_new():
+    form = _inspection_form(None)
+    status = 200
+    if form.validate_on_submit():
+        from factorysafe.factories.models import Factory
+
+        factory = db.session.get(Factory, form.factory_id.data) or abort(404)
+        try:
+            inspection = services.create_inspection(factory, form.values(), by=current_user)
+            db.session.commit()
+        except services.InspectionRuleError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+            status = exc.status
+        else:
+            flash(f"Inspection of {factory.name} on {inspection.inspected_on.isoformat()} created.", "info")
+            return redirect(url_for("inspections.inspection_detail", inspection_id=inspection.id))
+    elif form.errors:
+        status = 400
+    return render_template("inspections/inspection_form.html", form=form, inspection=None), status
+
+
+@bp.route("/inspections/<int:inspection_id>/edit", methods=["GET", "POST"])
+@engineer_required
+def inspection_edit(inspection_id: int):
+    inspection = inspection_or_404(inspection_id, edit=True)
+    form = _inspection_form(inspection)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.update_inspection(inspection, form.values(), by=current_user, version=form.version.data,
+                                       reason=form.amendment_reason.data)
+            db.session.commit()
+        except (services.InspectionRuleError, StaleDataError) as exc:
+            status = _failed(exc)
+            if status == 409:
+                inspection = db.session.get(Inspection, inspection_id)
+                form.version.data = inspection.version
+        else:
+            flash("Inspection saved.", "info")
+            return redirect(url_for("inspections.inspection_detail", inspection_id=inspection.id))
+    elif form.errors:
+        status = 400
+    return render_template("inspections/inspection_form.html", form=form, inspection=inspection), status
+
+
+def _failed(exc) -> int:
+    """Roll back, show the reason; return the HTTP status for the re-rendered form."""
+    db.session.rollback()
+    if isinstance(exc, StaleDataError):
+        flash(CONFLICT, "error")
+        return 409
+    if isinstance(exc, uploads.PhotoRejected):
+        flash(f"Photo not accepted: {exc} Nothing was saved; please choose the photos again.", "error")
+        return exc.status
+    flash(str(exc), "error")
+    return exc.status
+
+
+def _sorted_findings(findings):
+    return sorted(findings, key=lambda f: services._item_number_value(f.item_number))
+
+
+def _detail_context(inspection: Inspection) -> dict:
+    disciplines = list(inspection.discipline_list)
+    disciplines += [d for d in Discipline if d not in disciplines and any(f.discipline == d for f in inspection.findings)]
+    groups = [(d, _sorted_findings(f for f in inspection.findings if f.discipline == d)) for d in disciplines]
+    factory = inspection.factory
+    distances = {}
+    if current_user.is_engineer and factory.latitude is not None and factory.longitude is not None:
+        for f in inspection.findings:
+            for p in f.photos:
+                if p.latitude is not None and p.longitude is not None:
+                    distances[p.id] = uploads.distance_m(p.latitude, p.longitude, factory.latitude, factory.longitude)
+    amendments = []
+    if current_user.is_engineer and inspection.state != InspectionState.DRAFT:
+        from factorysafe.audit import AuditEvent
+
+        finding_ids = [f.id for f in inspection.findings]
+        amendments = db.session.scalars(sa.select(AuditEvent).where(
+            AuditEvent.verb.like("amend_%"),
+            sa.or_(sa.and_(AuditEvent.subject_type == "inspections", AuditEvent.subject_id == inspection.id),
+                   sa.and_(AuditEvent.subject_type == "findings", AuditEvent.subject_id.in_(finding_ids))))
+            .order_by(AuditEvent.id)).all()
+    items = {f.id: f.item_number for f in inspection.findings}
+    return {"inspection": inspection, "groups": groups, "factory": factory, "distances": distances,
+            "state_form": StateForm(formdata=None, version=inspection.version), "amendments": amendments,
+            "items": items}
+
+
+@bp.route("/inspections/<int:inspection_id>")
+@login_required
+def inspection_detail(inspection_id: int):
+    return render_template("inspections/detail.html", **_detail_context(inspection_or_404(inspection_id)))
+
+
+def _state_change(inspection_id: int, operation, done: str):
+    inspection = inspection_or_404(inspection_id, edit=True)
+    form = StateForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        operation(inspection, by=current_user, version=form.version.data)
+        db.session.commit()
+    except (services.InspectionRuleError, StaleDataError) as exc:
+        if _failed(exc) == 409:
+            current = db.session.get(Inspection, inspection_id)
+            return render_template("inspections/detail.html", **_detail_context(current)), 409
+        return redirect(url_for("inspections.inspection_detail", inspection_id=inspection_id))
+    flash(done, "info")
+    return redirect(url_for("inspections.inspection_detail", inspection_id=inspection_id))
+
+
+@bp.route("/inspections/<int:inspection_id>/submit", methods=["POST"])
+@engineer_required
+def inspection_submit(inspection_id: int):
+    return _state_change(inspection_id, services.submit_inspection,
+                         "Inspection submitted: it is locked; later changes are amendments with a reason.")
+
+
+@bp.route("/inspections/<int:inspection_id>/publish", methods=["POST"])
+@engineer_required
+def inspection_publish(inspection_id: int):
+    return _state_change(inspection_id, services.publish_inspection, "Inspection published: the public can see it.")
+
+
+def _hazard_codes() -> list[str]:
+    return list(db.session.scalars(sa.select(Finding.hazard_code).where(Finding.hazard_code.is_not(None))
+                                   .distinct().order_by(Finding.hazard_code).limit(300)))
+
+
+def _uploads(form: FindingForm):
+    return [f for f in (form.photos.data or []) if getattr(f, "filename", "")]
+
+
+def _finding_form(inspection: Inspection, finding: Finding | None) -> FindingForm:
+    form = FindingForm(obj=finding) if finding else FindingForm()
+    form.discipline.choices = choices((d.value, d.label) for d in inspection.discipline_list)
+    if request.method == "GET":
+        if finding is not None:
+            form.discipline.data = finding.discipline.value
+            form.severity.data = finding.severity.value
+            form.version.data = finding.version
+            if finding.deadline_override_reason and finding.action is not None:
+                form.deadline_override.data = finding.action.deadline
+        elif request.args.get("discipline") in {d.value for d in inspection.discipline_list}:
+            form.discipline.data = request.args["discipline"]
+    return form
+
+
+@bp.route("/inspections/<int:inspection_id>/findings/new", methods=["GET", "POST"])
+@engineer_required
+def finding_new(inspection_id: int):
+    inspection = inspection_or_404(inspection_id, edit=True)
+    form = _finding_form(inspection, None)
+    status = 200
+    if form.validate_on_submit():
+        photos = _uploads(form)
+        for attempt in range(3):  # two engineers adding to one discipline at once: take the next number
+            for p in photos:
+                p.stream.seek(0)
+            try:
+                finding = services.add_finding(
+                    inspection, form.values(), photos, by=current_user,
+                    deadline_override=form.deadline_override.data,
+                    deadline_override_reason=form.deadline_override_reason.data, reason=form.amendment_reason.data)
+                db.session.commit()
+            except IntegrityError:
+                db.session.rollback()
+                inspection = db.session.get(Inspection, inspection_id)
+                if attempt == 2:
+                    flash(CONFLICT, "error")
+                    status = 409
+                continue
+            except (services.InspectionRuleError, uploads.PhotoRejected, StaleDataError) as exc:
+                status = _failed(exc)
+                inspection = db.session.get(Inspection, inspection_id)
+            else:
+                flash(f"Finding {finding.item_number} saved with {len(photos)} photo(s).", "info")
+                return redirect(url_for("inspections.inspection_detail", inspection_id=inspection_id,
+                                        _anchor=f"finding-{finding.id}"))
+            break
+    elif form.errors:
+        status = 400
+    return render_template("inspections/finding_form.html", form=form, inspection=inspection, finding=None,
+                           hazard_codes=_hazard_codes()), status
+
+
+@bp.route("/findings/<int:finding_id>/edit", methods=["GET", "POST"])
+@engineer_required
+def finding_edit(finding_id: int):
+    finding = db.session.get(Finding, finding_id) or abort(404)
+    inspection = inspection_or_404(finding.inspection_id, edit=True)
+    form = _finding_form(inspection, finding)
+    status = 200
+    if form.validate_on_submit():
+        photos = _uploads(form)
+        try:
+            services.update_finding(
+                finding, form.values(), photos, by=current_user, version=form.version.data,
+                reason=form.amendment_reason.data, deadline_override=form.deadline_override.data,
+                deadline_override_reason=form.deadline_override_reason.data,
+                remove_photo_ids=request.form.getlist("remove_photo", type=int),
+                private_photo_ids=request.form.getlist("private_photo", type=int))
+            db.session.commit()
+        except (services.InspectionRuleError, uploads.PhotoRejected, StaleDataError) as exc:
+            status = _failed(exc)
+            finding = db.session.get(Finding, finding_id)
+            inspection = finding.inspection
+            if status == 409:
+                form.version.data = finding.version
+        else:
+            flash(f"Finding {finding.item_number} saved.", "info")
+            return redirect(url_for("inspections.inspection_detail", inspection_id=inspection.id,
+                                    _anchor=f"finding-{finding.id}"))
+    elif form.errors:
+        status = 400
+    return render_template("inspections/finding_form.html", form=form, inspection=inspection, finding=finding,
+                           hazard_codes=_hazard_codes(), conflict=status == 409), status
+
+
+@bp.route("/manage/factories/<int:factory_id>/inspections")
+@login_required
+def factory_inspections(factory_id: int):
+    factory = factory_or_403(factory_id)
+    stmt = sa.select(Inspection).where(Inspection.factory_id == factory.id).order_by(Inspection.inspected_on.desc(),
+                                                                                  Inspection.id.desc())
+    if not current_user.is_engineer:
+        stmt = stmt.where(Inspection.state != InspectionState.DRAFT)
+    inspections = db.session.scalars(stmt).all()
+    counts = dict(db.session.execute(sa.select(Finding.inspection_id, sa.func.count(Finding.id))
+                                     .where(Finding.factory_id == factory.id).group_by(Finding.inspection_id)).all())
+    return render_template("inspections/factory_history.html", factory=factory, inspections=inspections, counts=counts)
+
+
+# --- photos ---------------------------------------------------------------------------------------
+@bp.route("/photos/<int:photo_id>/<kind>")
+def photo(photo_id: int, kind: str):
+    if kind not in uploads.KINDS:
+        abort(404)
+    item = db.session.get(Photo, photo_id)
+    if item is None:
+        abort(404)
+    allowed, public = photo_access(item, kind, current_user)
+    if not allowed:
+        abort(403 if current_user.is_authenticated else 404)
+    path = uploads.derivative_path(item, kind)
+    if not path.is_file():
+        current_app.logger.warning("photo %s: %s file missing", item.id, kind)
+        abort(404)
+    mimetype = item.content_type if kind == "original" else "image/jpeg"
+    response = send_file(path, mimetype=mimetype, etag=f"{item.sha256}-{kind}", conditional=True,
+                         as_attachment=kind == "original",
+                         download_name=f"photo-{item.id}-original.{item.original_ext}" if kind == "original" else None)
+    if public:
+        response.cache_control.public = True
+        response.cache_control.max_age = 3600
+    else:
+        response.cache_control.private = True
+        response.cache_control.no_cache = True
+    response.vary.add("Cookie")
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+# --- dashboard and CLI ----------------------------------------------------------------------------
+@dashboard_panel(roles=("engineer",), template="inspections/_my_inspections_panel.html", order=20)
+def my_inspections_panel(user, day):
+    mine = sa.or_(Inspection.created_by_id == user.id, Inspection.engineers.any(id=user.id))
+    drafts = db.session.scalars(sa.select(Inspection).where(mine, Inspection.state == InspectionState.DRAFT)
+                                .order_by(Inspection.inspected_on.desc()).limit(20)).all()
+    recent = db.session.scalars(sa.select(Inspection).where(mine, Inspection.state != InspectionState.DRAFT)
+                                .order_by(Inspection.submitted_at.desc().nulls_last(), Inspection.id.desc())
+                                .limit(8)).all()
+    return {"drafts": drafts, "recent": recent}
+
+
+@dashboard_panel(roles=("owner",), template="inspections/_owner_inspections_panel.html", order=30)
+def owner_inspections_panel(user, day):
+    ids = [f.id for f in user.factories]
+    recent = db.session.scalars(sa.select(Inspection).where(Inspection.factory_id.in_(ids),
+                                                            Inspection.state != InspectionState.DRAFT)
+                                .order_by(Inspection.inspected_on.desc(), Inspection.id.desc()).limit(10)).all()
+    return {"recent": recent}
+
+
+@bp.cli.command("photos-sweep")
+@click.option("--min-age", default=3600, show_default=True, help="Only remove files older than this many seconds.")
+@with_appcontext
+def photos_sweep_command(min_age: int) -> None:
+    """Remove photo files no database row references (left by a killed process) and stale temporary files."""
+    folders, temps = uploads.sweep_orphans(min_age)
+    click.echo(f"Removed {folders} unreferenced photo folder(s) and {temps} temporary file(s).")
+
