@@ -85,9 +85,6 @@ def _lock_chain() -> None:
         db.session.execute(sa.text("UPDATE audit_events SET hash = hash WHERE 1 = 0"))
 
 
-#: Appends retried when another writer extended the chain first (prev_hash is UNIQUE, so a
-#: fork fails loudly instead of being stored).
-APPEND_ATTEMPTS = 5
 
 
 def record(
@@ -122,20 +119,15 @@ def record(
         after=_json(after),
         note=note or "",
     )
-    for attempt in range(APPEND_ATTEMPTS):
-        last = db.session.execute(sa.select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).scalar()
-        ev = AuditEvent(occurred_at=utcnow(), prev_hash=last or GENESIS, **fields)
-        ev.hash = event_hash(ev.prev_hash, ev.payload())
-        try:
-            with db.session.begin_nested():
-                db.session.add(ev)
-        except sa.exc.IntegrityError:
-            # Another transaction appended to the same head first: read the new head and retry.
-            if attempt == APPEND_ATTEMPTS - 1:
-                raise
-            continue
-        return ev
-    raise RuntimeError("unreachable")  # pragma: no cover
+    # The chain lock above serialises appends, so the head read here stays the head until commit.
+    # No SAVEPOINT: pysqlite's savepoints interfere with the session's commit hooks (uploads.py).
+    # Should two writers still meet, prev_hash is UNIQUE: the second fails loudly, never forks.
+    last = db.session.execute(sa.select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).scalar()
+    ev = AuditEvent(occurred_at=utcnow(), prev_hash=last or GENESIS, **fields)
+    ev.hash = event_hash(ev.prev_hash, ev.payload())
+    db.session.add(ev)
+    db.session.flush()
+    return ev
 
 
 @dataclass

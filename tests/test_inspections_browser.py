@@ -31,7 +31,9 @@ def test_engineer_on_a_phone_logs_a_finding_with_a_photo_and_submits(phone_page,
     page.get_by_label("Area").fill("North stair")
     page.get_by_label("Observation").fill("Exit door padlocked during working hours.")
     page.get_by_label("Recommendation").fill("Remove the padlock and fit panic bars.")
-    page.get_by_label("Severity").select_option("priority_1")
+    # the catalogue's live suggestion fills the hazard category; severity and deadline follow from it
+    page.locator('.hz-suggestions button[data-code="FIRE-EXIT-LOCKED"]').first.click()
+    assert page.get_by_label("Hazard category").input_value() == "FIRE-EXIT-LOCKED"
     photo = hp.jpeg((1600, 1200), orientation=6, gps=(hp.FACTORY_LAT, hp.FACTORY_LON),
                     taken=dt.datetime(2025, 3, 1, 11, 0))
     page.get_by_label("Photos").set_input_files(files=[{"name": "IMG_2001.jpg", "mimeType": "image/jpeg",

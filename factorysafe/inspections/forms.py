@@ -61,8 +61,10 @@ class FindingForm(FlaskForm):
     area = StringField("Area", validators=[Optional(), Length(max=120)])
     observation = TextAreaField("Observation", validators=[DataRequired(), Length(max=10000)])
     recommendation = TextAreaField("Recommendation", validators=[DataRequired(), Length(max=10000)])
-    severity = SelectField("Severity", choices=choices((s.value, s.label) for s in Severity), default=Severity.HIGH.value,
-                           validators=[DataRequired()])
+    severity = SelectField("Severity", choices=choices([("", "From the hazard catalogue")] + [(s.value, s.label) for s in Severity]),
+                           default="", validators=[Optional()])
+    severity_override_reason = StringField("Reason for a severity other than the catalogue's",
+                                           validators=[Optional(), Length(max=500)])
     immediate_danger = BooleanField("Immediate danger: evacuation recommended")
     deadline_override = DateField("Fixed deadline (overrides the rule)", validators=[Optional()])
     deadline_override_reason = StringField("Reason for the other deadline", validators=[Optional(), Length(max=500)])
@@ -71,7 +73,7 @@ class FindingForm(FlaskForm):
     version = HiddenField()
 
     VALUE_FIELDS = ("discipline", "hazard_code", "floor", "area", "observation", "recommendation", "severity",
-                    "immediate_danger")
+                    "severity_override_reason", "immediate_danger")
 
     def values(self) -> dict:
         return {f: getattr(self, f).data for f in self.VALUE_FIELDS}

@@ -32,7 +32,7 @@ from factorysafe.inspections.models import (
 
 INSPECTION_FIELDS = ("type", "inspected_on", "disciplines", "summary")
 FINDING_FIELDS = ("discipline", "hazard_code", "floor", "area", "observation", "recommendation", "severity",
-                  "immediate_danger")
+                  "severity_override_reason", "immediate_danger")
 
 
 class InspectionRuleError(ValueError):
@@ -187,13 +187,27 @@ def next_item_number(inspection: Inspection, discipline: Discipline) -> str:
 
 
 def default_deadline(finding: Finding, inspection: Inspection) -> dt.date:
-    """The one place a finding's default deadline is decided (severity rule from the inspection date).
+    """The one place a finding's default deadline is decided: the hazard catalogue's rule for its code
+    at its severity, or the severity rule alone for a finding without a catalogue code."""
+    from factorysafe.hazards import deadline_for_hazard  # lazy: hazards imports the models
 
-    The hazard catalogue can refine this later (e.g. a hazard's own rule) without touching callers.
-    """
-    from factorysafe.actions.rules import deadline_for  # lazy: actions.rules imports inspections.models
+    return deadline_for_hazard(finding.hazard_code, inspection.inspected_on, finding.severity)
 
-    return deadline_for(finding.severity, inspection.inspected_on)
+
+def _catalogue_defaults(values: dict, inspection: Inspection, deadline_override, deadline_override_reason) -> dict:
+    """Severity and discipline from the hazard catalogue when left blank; a severity or deadline other
+    than the catalogue's needs its reason (kept on the finding)."""
+    from factorysafe.hazards import CatalogueDefaultError, apply_catalogue_defaults
+
+    try:
+        filled = apply_catalogue_defaults({**values, "deadline": deadline_override,
+                                           "deadline_override_reason": deadline_override_reason},
+                                          inspection.inspected_on)
+    except CatalogueDefaultError as exc:
+        raise InspectionRuleError(exc.message) from None
+    if filled.get("severity") in (None, ""):
+        raise InspectionRuleError("Choose a severity, or a hazard category from the catalogue to take its severity.")
+    return {**values, **{k: filled[k] for k in ("discipline", "severity", "severity_override_reason") if k in filled}}
 
 
 def _apply_default_deadline(finding: Finding, inspection: Inspection) -> None:
@@ -258,8 +272,9 @@ def add_finding(inspection: Inspection, values: dict, photos=(), *, by, deadline
     """Create a finding with its item number, its corrective action (deadline from the severity rule,
     or the override with its reason) and its photos. Raises PhotoRejected / InspectionRuleError."""
     note = _amendment(inspection, reason)
-    clean = _clean_values(values, inspection)
     override_reason = _check_override(deadline_override, deadline_override_reason)
+    values = _catalogue_defaults(values, inspection, deadline_override, override_reason)
+    clean = _clean_values(values, inspection)
     finding = Finding(
         inspection=inspection, factory_id=inspection.factory_id,
         item_number=next_item_number(inspection, clean["discipline"]),
@@ -291,6 +306,8 @@ def update_finding(finding: Finding, values: dict, photos=(), *, by, version=Non
     check_version(finding, version, "finding")
     inspection = finding.inspection
     note = _amendment(inspection, reason)
+    values = _catalogue_defaults(values, inspection, deadline_override,
+                                 deadline_override_reason or finding.deadline_override_reason)
     clean = _clean_values(values, inspection)
     before, after = audit.diff(finding, list(FINDING_FIELDS), clean)
     if "discipline" in after:

@@ -224,9 +224,13 @@ def inspection_publish(inspection_id: int):
     return _state_change(inspection_id, services.publish_inspection, "Inspection published: the public can see it.")
 
 
-def _hazard_codes() -> list[str]:
-    return list(db.session.scalars(sa.select(Finding.hazard_code).where(Finding.hazard_code.is_not(None))
-                                   .distinct().order_by(Finding.hazard_code).limit(300)))
+def _hazard_codes() -> list[tuple[str, str]]:
+    """(code, label) of the hazard catalogue, in the reader's language, for the form's datalist."""
+    from flask_babel import get_locale
+
+    from factorysafe import hazards
+
+    return hazards.choices(str(get_locale() or "en"))
 
 
 def _uploads(form: FindingForm):
