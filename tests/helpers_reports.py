@@ -58,3 +58,46 @@ def image_count(data: bytes) -> int:
             if obj.get("/Subtype") == "/Image":
                 seen.add(getattr(ref, "idnum", id(obj)))
     return len(seen)
+
+
+def named_engineer(app, build, name: str = "Engr. Shahidul Islam"):
+    from factorysafe.auth.models import User
+    from factorysafe.db import db
+
+    ref = build.user("engineer")
+    with app.app_context():
+        db.session.get(User, ref.id).name = name
+        db.session.commit()
+    ref.name = name
+    return ref
+
+
+def inspection_with_photos(app, build, *, state: str = "published", factory=None, engineer=None):
+    """A factory's inspection with an engineer team, three findings (one of immediate danger) and photos:
+    two public photos on the first finding, one private photo on the second."""
+    from factorysafe.db import db
+    from factorysafe.inspections.models import Finding, Inspection
+
+    factory = factory or build.factory(name="Meghna Knitwear Ltd", address="Plot 7, Konabari")
+    engineer = engineer or named_engineer(app, build)
+    insp = build.inspection(factory, state=state, engineer=engineer)
+    with app.app_context():
+        from factorysafe.auth.models import User
+
+        i = db.session.get(Inspection, insp.id)
+        i.engineers = [db.session.get(User, engineer.id)]
+        db.session.commit()
+    f1 = build.finding(insp, discipline="fire", severity="priority_1", hazard_code="FIRE-EXIT-LOCKED",
+                       observation="Collapsible gate on the north stair padlocked during working hours.")
+    f2 = build.finding(insp, discipline="structural", severity="priority_1", hazard_code="STRUCT-WEAK-COLUMN",
+                       observation="Column C4 on the ground floor has a demand to capacity ratio of 2.3.")
+    f3 = build.finding(insp, discipline="electrical", severity="medium", hazard_code="ELEC-NO-EARTHING",
+                       observation="Distribution board on the 3rd floor has no earthing.")
+    with app.app_context():
+        f = db.session.get(Finding, f2.id)
+        f.immediate_danger, f.floor, f.area = True, "Ground floor", "Column C4"
+        db.session.commit()
+    add_photo(app, f1.id, caption="Padlocked gate, north stair", seed=1)
+    add_photo(app, f1.id, caption="Gate key held by guard", seed=2, taken=None)
+    add_photo(app, f2.id, caption="Private: worker faces visible", seed=3, private=True)
+    return {"factory": factory, "engineer": engineer, "inspection": insp, "findings": [f1, f2, f3]}
