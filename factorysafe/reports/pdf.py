@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import current_app, render_template
+from flask import current_app
 from PIL import Image, ImageOps
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
@@ -121,9 +121,10 @@ def _photo_urls(content: dict) -> dict[int, str]:
 def render_pdf(template: str, content: dict) -> bytes:
     """Run WeasyPrint on ``reports/<template>`` with ``content``; the one place that renders."""
     global render_count
-    html = render_template(
-        f"reports/{template}", c=content, t=Texts(content["lang"]), photo_urls=_photo_urls(content),
-        font_dir=FONT_DIR.as_uri(),
+    # Straight from the Jinja environment: the site's context processors (locale, session) play no
+    # part in a document whose language is given by its URL.
+    html = current_app.jinja_env.get_template(f"reports/{template}").render(
+        c=content, t=Texts(content["lang"]), photo_urls=_photo_urls(content), font_dir=FONT_DIR.as_uri(),
     )
     font_config = FontConfiguration()
     document = HTML(string=html, base_url=str(TEMPLATE_DIR) + "/")

@@ -1,7 +1,7 @@
 """The two report URLs. Access is decided in ``content``; rendering and caching in ``pdf``."""
 from __future__ import annotations
 
-from flask import abort, current_app, request, send_file
+from flask import abort, request, send_file
 from flask_login import current_user
 
 from factorysafe.db import db
@@ -18,11 +18,18 @@ def _lang() -> str:
     return lang if lang in LANGS else "en"
 
 
-def _send(path, fp: str, download_name: str, audience: str):
-    response = send_file(path, mimetype="application/pdf", download_name=download_name, as_attachment=False,
+def _send(kind: str, object_id: int, template: str, data: dict, download_name: str):
+    path, fp = pdf.cached_report(kind, object_id, template, data)
+    try:
+        file = open(path, "rb")
+    except FileNotFoundError:  # replaced by a newer version between the two lines: make it again
+        path, fp = pdf.cached_report(kind, object_id, template, data)
+        file = open(path, "rb")
+    response = send_file(file, mimetype="application/pdf", download_name=download_name, as_attachment=False,
                          conditional=True, etag=fp, max_age=0)
     # The same URL gives signed-in engineers and owners a private version: never store it in shared caches.
-    response.headers["Cache-Control"] = "public, no-cache" if audience == content.PUBLIC else "private, no-cache"
+    public = data["audience"] == content.PUBLIC
+    response.headers["Cache-Control"] = "public, no-cache" if public else "private, no-cache"
     response.vary.add("Cookie")
     return response
 
@@ -37,10 +44,8 @@ def inspection_report(inspection_id: int):
         abort(404)
     lang = _lang()
     data = content.inspection_content(inspection.id, audience, lang)
-    path, fp = pdf.cached_report("inspection", inspection.id, "inspection.html", data)
     name = f"inspection-{inspection.id}-{inspection.inspected_on.isoformat()}-{lang}.pdf"
-    current_app.logger.debug("inspection report %s (%s, %s): %s", inspection.id, lang, audience, path.name)
-    return _send(path, fp, name, audience)
+    return _send("inspection", inspection.id, "inspection.html", data, name)
 
 
 @bp.route("/factories/<int:factory_id>/cap.pdf")
@@ -51,5 +56,4 @@ def cap_report(factory_id: int):
     audience = content.cap_audience(current_user, factory)
     lang = _lang()
     data = content.cap_content(factory.id, audience, lang, today())
-    path, fp = pdf.cached_report("cap", factory.id, "cap.html", data)
-    return _send(path, fp, f"cap-factory-{factory.id}-{lang}.pdf", audience)
+    return _send("cap", factory.id, "cap.html", data, f"cap-factory-{factory.id}-{lang}.pdf")
