@@ -26,7 +26,7 @@ def test_public_inspection_report_has_factory_findings_team_and_public_photos(ap
     assert "Immediate danger" in text
     assert "Padlocked gate, north stair" in text
     assert "capture time unknown" in text
-    assert "Private: worker faces visible" not in text
+    assert "Private: worker faces visible" not in text and "Private version" not in text
     assert 2 <= pages <= 6  # cover, summary and findings
     assert image_count(resp.data) == 2  # the private photo is left out of the public report
     assert "Page 2 / " in text
@@ -38,7 +38,9 @@ def test_engineer_report_includes_private_photos(app, client, build, auth):
     resp = client.get(f"/inspections/{d['inspection'].id}/report.pdf")
     assert resp.status_code == 200
     assert image_count(resp.data) == 3
-    assert "Private: worker faces visible" in pdf_text(resp.data)[0]
+    text = pdf_text(resp.data)[0]
+    assert "Private: worker faces visible" in text
+    assert "Private version" in text
 
 
 def test_photos_are_downscaled_for_print(app, client, build):
@@ -104,6 +106,7 @@ def test_cap_report_lists_actions_extensions_verification_and_progress(app, clie
     extended = build.finding(insp, discipline="fire", hazard_code="FIRE-DOOR-MISSING")
     build.finding(insp, discipline="electrical", hazard_code="ELEC-OVERLOAD", status="pending_verification")
     _extension(app, extended.action_id, "approved", dt.date(2025, 6, 30))
+    _extension(app, extended.action_id, "requested", dt.date(2025, 9, 30), decided=False)
     draft = build.inspection(factory, state="draft", inspected_on=dt.date(2025, 4, 1))
     build.finding(draft, discipline="boiler", hazard_code="BOILER-NO-CERT")
 
@@ -117,6 +120,7 @@ def test_cap_report_lists_actions_extensions_verification_and_progress(app, clie
     assert "Corrected" in text and "Pending verification" in text and "In progress" in text
     assert "Mar 20, 2025" in text  # verification date
     assert "Approved" in text and "Jun 30, 2025" in text  # the extension, requested -> decision
+    assert "Requested" in text and "Sep 30, 2025" in text  # a pending request is shown too
     assert "Behind schedule" in text  # deadlines of 2025 are past
     assert "50 %" in text  # fire: 1 of 2 initial findings corrected
     assert 1 <= pages <= 4

@@ -148,6 +148,7 @@ def inspection_content(inspection_id: int, audience: str, lang: str) -> dict:
         "summary_rows": rows, "summary_totals": totals, "summary_total": sum(totals.values()),
         "severities": [{"value": s.value, "label": SEVERITY_SHORT[s.value]} for s in _SEVERITY_ORDER],
         "findings": out_findings,
+        "has_private_photos": any(p["private"] for f in out_findings for p in f["photos"]),
     }
 
 

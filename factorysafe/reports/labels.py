@@ -59,7 +59,7 @@ BN = {
     # CAP report
     "Corrective action plan": "সংশোধনমূলক কর্ম পরিকল্পনা",
     "CAP status": "সংশোধন পরিকল্পনার অবস্থা",
-    "Status as of": "যে তারিখ পর্যন্ত অবস্থা",
+    "Status as of": "অবস্থার তারিখ",
     "Progress of initial findings": "প্রাথমিক পর্যবেক্ষণের অগ্রগতি",
     "Progress": "অগ্রগতি",
     "Overall": "সামগ্রিক",
@@ -122,7 +122,7 @@ class Texts:
         return text
 
     def num(self, value) -> str:
-        s = str(value)
+        s = f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else str(value)
         return s.translate(_BN_DIGITS) if self.lang == "bn" else s
 
     def date(self, value: dt.date | dt.datetime | str | None, fmt: str = "medium") -> str:

@@ -52,7 +52,9 @@ def _templates_digest() -> str:
 
 def fingerprint(content: dict) -> str:
     """Hash of everything printed (content includes language and audience) and of the templates."""
-    payload = json.dumps(content, sort_keys=True, default=str, separators=(",", ":"))
+    photo_settings = [current_app.config.get("REPORT_PHOTO_PX", PRINT_PX),
+                      current_app.config.get("REPORT_PHOTO_QUALITY", PRINT_QUALITY)]
+    payload = json.dumps([content, photo_settings], sort_keys=True, default=str, separators=(",", ":"))
     return hashlib.sha256((_templates_digest() + payload).encode()).hexdigest()
 
 
