@@ -87,3 +87,12 @@ def test_hazard_title_uses_catalogue_when_present(app, monkeypatch):
         assert _hazard_title("FIRE-EXIT-LOCKED", "bn") == "তালাবদ্ধ বহির্গমন"
         assert _hazard_title("UNKNOWN", "bn") == "UNKNOWN"
         assert _hazard_title(None, "en") == ""
+
+
+def test_cached_private_report_of_a_draft_is_still_not_public(client, build, auth):
+    engineer = build.user("engineer")
+    draft = build.inspection(build.factory(), state="draft")
+    auth.login(engineer.email)
+    assert _get(client, draft.id).status_code == 200
+    auth.logout()
+    assert _get(client, draft.id).status_code == 404
