@@ -103,7 +103,8 @@ def test_cap_report_lists_actions_extensions_verification_and_progress(app, clie
     insp = build.inspection(factory)
     done = build.finding(insp, discipline="fire", hazard_code="FIRE-NO-ALARM", status="corrected",
                          verified_on=dt.date(2025, 3, 20))
-    extended = build.finding(insp, discipline="fire", hazard_code="FIRE-DOOR-MISSING")
+    extended = build.finding(insp, discipline="fire", hazard_code="FIRE-DOOR-MISSING",
+                             planned_action="Install rated fire doors on both stairs.")
     build.finding(insp, discipline="electrical", hazard_code="ELEC-OVERLOAD", status="pending_verification")
     _extension(app, extended.action_id, "approved", dt.date(2025, 6, 30))
     _extension(app, extended.action_id, "requested", dt.date(2025, 9, 30), decided=False)
@@ -119,6 +120,7 @@ def test_cap_report_lists_actions_extensions_verification_and_progress(app, clie
     assert "BOILER-NO-CERT" not in text  # public CAP: published inspections only
     assert "Corrected" in text and "Pending verification" in text and "In progress" in text
     assert "Mar 20, 2025" in text  # verification date
+    assert "Install rated fire doors on both stairs." in " ".join(text.split())  # wrapped in its cell
     assert "Approved" in text and "Jun 30, 2025" in text  # the extension, requested -> decision
     assert "Requested" in text and "Sep 30, 2025" in text  # a pending request is shown too
     assert "Behind schedule" in text  # deadlines of 2025 are past

@@ -24,6 +24,7 @@ BN = {
     "Division": "বিভাগ",
     "Inspection date": "পরিদর্শনের তারিখ",
     "Inspection type": "পরিদর্শনের ধরন",
+    "Published on": "প্রকাশের তারিখ",
     "Inspection team": "পরিদর্শক দল",
     "Disciplines covered": "পরিদর্শিত বিষয়",
     "Storeys": "তলার সংখ্যা",
