@@ -1,0 +1,225 @@
+"""What goes into a report: who may see which version, and the report's data as plain values.
+
+The data returned here is exactly what the templates print; its hash is the report's
+fingerprint (see ``pdf.fingerprint``), so the cached PDF is rebuilt whenever, and only when,
+something printed changes.
+
+Access (decided here, enforced by the views):
+
+- Inspection report: engineers and admins get every inspection (drafts carry a banner);
+  the factory's owners get its submitted and published inspections (a draft is work in
+  progress of the engineers); everyone else, signed in or not, gets published inspections
+  only. Anything else is a 404, so the existence of unpublished work does not leak.
+- CAP report: engineers, admins and the factory's owners get the private version (all of the
+  factory's actions, unpublished ones marked, as on the private factory page); everyone else
+  gets the public version, built from published inspections only.
+- The public versions never contain photos marked private.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import selectinload
+
+from factorysafe.actions.models import ActionStatus, CorrectiveAction, ExtensionStatus
+from factorysafe.actions.queries import factory_summaries
+from factorysafe.actions.rules import is_overdue
+from factorysafe.auth.access import can_manage_factory
+from factorysafe.db import db
+from factorysafe.factories.models import Factory
+from factorysafe.inspections.models import Discipline, Finding, FindingOrigin, Inspection, InspectionState, Severity
+from factorysafe.reports.labels import SEVERITY_SHORT
+
+PUBLIC, PRIVATE = "public", "private"
+
+
+# --- access ---------------------------------------------------------------------------------------
+def inspection_audience(user, inspection: Inspection) -> str | None:
+    """``"private"``, ``"public"``, or None when this user may not have the report at all."""
+    if getattr(user, "is_authenticated", False) and user.is_engineer:
+        return PRIVATE
+    if can_manage_factory(user, inspection.factory_id):  # the factory's owner
+        return PRIVATE if inspection.state != InspectionState.DRAFT else None
+    return PUBLIC if inspection.state == InspectionState.PUBLISHED else None
+
+
+def cap_audience(user, factory: Factory) -> str:
+    return PRIVATE if can_manage_factory(user, factory.id) else PUBLIC
+
+
+# --- hazard titles (the catalogue is optional) ----------------------------------------------------
+def _hazard_title(code: str | None, lang: str) -> str:
+    """Title of a hazard code from the catalogue (``factorysafe.hazards.get``) in ``lang``; else the code.
+
+    The catalogue may be absent, or give objects or dicts with ``title_<lang>``, ``title_en``
+    or ``title``; any of these works and a missing entry falls back to the code itself.
+    """
+    if not code:
+        return ""
+    try:
+        from factorysafe.hazards import get as get_hazard
+    except ImportError:
+        return code
+    try:
+        entry = get_hazard(code)
+    except (KeyError, LookupError, ValueError):
+        entry = None
+    if entry is None:
+        return code
+    for attr in (f"title_{lang}", "title_en", "title"):
+        value = entry.get(attr) if isinstance(entry, dict) else getattr(entry, attr, None)
+        if value:
+            return str(value)
+    return code
+
+
+# --- inspection report ----------------------------------------------------------------------------
+_DISCIPLINE_ORDER = {d: i for i, d in enumerate(Discipline)}
+_SEVERITY_ORDER = list(Severity)
+
+
+def _item_key(item_number: str):
+    """Natural order of item numbers: F-2 before F-10."""
+    return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", item_number or "")]
+
+
+def _factory_data(factory: Factory) -> dict:
+    return {
+        "id": factory.id, "name": factory.name, "address": factory.address, "upazila": factory.upazila,
+        "district": factory.district, "division": factory.division, "storeys": factory.storeys,
+        "workers": factory.workers,
+    }
+
+
+def _photo_data(photo) -> dict:
+    return {
+        "id": photo.id, "sha256": photo.sha256, "caption": photo.caption,
+        "taken_at": photo.taken_at.isoformat(timespec="minutes") if photo.taken_at else None,
+        "private": photo.private, "width": photo.width, "height": photo.height,
+    }
+
+
+def inspection_content(inspection_id: int, audience: str, lang: str) -> dict:
+    inspection = db.session.scalar(
+        sa.select(Inspection).where(Inspection.id == inspection_id).options(
+            selectinload(Inspection.engineers),
+            selectinload(Inspection.findings).selectinload(Finding.photos),
+            selectinload(Inspection.findings).selectinload(Finding.action),
+        )
+    )
+    factory = inspection.factory
+    findings = sorted(inspection.findings, key=lambda f: (_DISCIPLINE_ORDER[f.discipline], _item_key(f.item_number)))
+    covered = inspection.discipline_list
+    rows = []
+    for d in covered + sorted({f.discipline for f in findings} - set(covered), key=_DISCIPLINE_ORDER.get):
+        counts = {s.value: sum(1 for f in findings if f.discipline == d and f.severity == s) for s in _SEVERITY_ORDER}
+        rows.append({"discipline": d.value, "label": d.label, "counts": counts, "total": sum(counts.values())})
+    totals = {s.value: sum(r["counts"][s.value] for r in rows) for s in _SEVERITY_ORDER}
+    out_findings = []
+    for f in findings:
+        photos = [p for p in f.photos if audience == PRIVATE or not p.private]
+        action = f.action
+        out_findings.append({
+            "id": f.id, "version": f.version, "updated_at": f.updated_at.isoformat() if f.updated_at else None,
+            "item_number": f.item_number, "discipline": f.discipline.value, "discipline_label": f.discipline.label,
+            "hazard_code": f.hazard_code or "", "hazard_title": _hazard_title(f.hazard_code, lang),
+            "floor": f.floor, "area": f.area, "observation": f.observation, "recommendation": f.recommendation,
+            "severity": f.severity.value, "severity_label": SEVERITY_SHORT[f.severity.value],
+            "immediate_danger": f.immediate_danger, "origin": f.origin.value,
+            "deadline": action.deadline.isoformat() if action else None,
+            "action_version": action.version if action else None,
+            "photos": [_photo_data(p) for p in photos],
+        })
+    return {
+        "kind": "inspection", "lang": lang, "audience": audience,
+        "factory": _factory_data(factory),
+        "inspection": {
+            "id": inspection.id, "version": inspection.version, "type": inspection.type.value,
+            "type_label": inspection.type.label, "state": inspection.state.value,
+            "inspected_on": inspection.inspected_on.isoformat(), "summary": inspection.summary,
+            "disciplines": [{"value": d.value, "label": d.label} for d in covered],
+            "published_at": inspection.published_at.isoformat() if inspection.published_at else None,
+        },
+        # Names only: engineers' e-mail addresses are never printed.
+        "team": sorted(u.name for u in inspection.engineers if u.name),
+        "summary_rows": rows, "summary_totals": totals, "summary_total": sum(totals.values()),
+        "severities": [{"value": s.value, "label": SEVERITY_SHORT[s.value]} for s in _SEVERITY_ORDER],
+        "findings": out_findings,
+        "has_private_photos": any(p["private"] for f in out_findings for p in f["photos"]),
+    }
+
+
+# --- CAP report -----------------------------------------------------------------------------------
+_EXTENSION_LABELS = {ExtensionStatus.REQUESTED: "Requested", ExtensionStatus.APPROVED: "Approved",
+                     ExtensionStatus.DECLINED: "Declined"}
+
+
+def cap_content(factory_id: int, audience: str, lang: str, today: dt.date) -> dict:
+    factory = db.session.get(Factory, factory_id)
+    public = audience == PUBLIC
+    stmt = (
+        sa.select(CorrectiveAction, Finding, Inspection)
+        .join(Finding, Finding.id == CorrectiveAction.finding_id)
+        .join(Inspection, Inspection.id == Finding.inspection_id)
+        .where(CorrectiveAction.factory_id == factory_id)
+        .options(selectinload(CorrectiveAction.extensions))
+        .order_by(Inspection.inspected_on, Inspection.id)
+    )
+    if public:
+        stmt = stmt.where(Inspection.state == InspectionState.PUBLISHED)
+    groups: dict[int, dict] = {}
+    for action, finding, insp in db.session.execute(stmt):
+        group = groups.setdefault(insp.id, {
+            "inspection_id": insp.id, "inspected_on": insp.inspected_on.isoformat(), "type": insp.type.value,
+            "type_label": insp.type.label, "state": insp.state.value, "actions": [],
+        })
+        group["actions"].append({
+            "id": action.id, "version": action.version, "finding_version": finding.version,
+            "item_number": finding.item_number, "discipline": finding.discipline.value,
+            "discipline_label": finding.discipline.label, "origin": finding.origin.value,
+            "hazard_code": finding.hazard_code or "", "hazard_title": _hazard_title(finding.hazard_code, lang),
+            "severity": finding.severity.value, "severity_label": SEVERITY_SHORT[finding.severity.value],
+            "status": action.status.value, "status_label": action.status.label,
+            "deadline": action.deadline.isoformat(), "original_deadline": action.original_deadline.isoformat(),
+            "overdue": is_overdue(action.status, action.deadline, today),
+            "reported_fixed_on": action.reported_fixed_on.isoformat() if action.reported_fixed_on else None,
+            "verified_on": action.verified_on.isoformat() if action.verified_on else None,
+            "planned_action": action.planned_action,
+            "extensions": [{
+                "id": e.id, "requested_at": e.requested_at.date().isoformat(),
+                "previous_deadline": e.previous_deadline.isoformat(),
+                "requested_deadline": e.requested_deadline.isoformat(),
+                "status": e.status.value, "status_label": _EXTENSION_LABELS[e.status],
+                "decided_at": e.decided_at.date().isoformat() if e.decided_at else None,
+            } for e in action.extensions],
+        })
+    for group in groups.values():
+        group["actions"].sort(key=lambda a: (_DISCIPLINE_ORDER[Discipline(a["discipline"])], _item_key(a["item_number"])))
+    summary = factory_summaries(
+        today, [factory_id], published_only=public,
+        pending_weight=current_app.config.get("PROGRESS_PENDING_WEIGHT", 0.0),
+    )[factory_id]
+    disciplines = []
+    for d in Discipline:
+        c = summary["by_discipline"].get(d.value) or {"total": 0, "corrected": 0, "pending": 0, "overdue": 0}
+        disciplines.append({"discipline": d.value, "label": d.label, "rate": summary["progress"][d.value], **c})
+    actions = [a for g in groups.values() for a in g["actions"]]
+    return {
+        "kind": "cap", "lang": lang, "audience": audience, "as_of": today.isoformat(),
+        "factory": _factory_data(factory),
+        "cap_status": summary["cap_status"].value, "cap_status_label": summary["cap_status"].label,
+        "progress_overall": summary["progress"]["overall"],
+        "disciplines": disciplines,
+        "new_findings": summary["new_findings"],
+        "counts": {
+            "total": len(actions),
+            "corrected": sum(1 for a in actions if a["status"] == ActionStatus.CORRECTED),
+            "pending": sum(1 for a in actions if a["status"] == ActionStatus.PENDING_VERIFICATION),
+            "overdue": sum(1 for a in actions if a["overdue"]),
+        },
+        "groups": list(groups.values()),
+        "new_origin": FindingOrigin.NEW.value,
+    }

@@ -1,0 +1,150 @@
+"""Render reports with WeasyPrint and keep them in a cache keyed by their content.
+
+Cache layout under the instance folder::
+
+    reports/<kind>/<id>/<lang>-<audience>-<fingerprint>.pdf   one file per version in use
+    reports/images/<sha256>-<px>.jpg                          photos downscaled for print
+
+A report is rendered only when no file for its fingerprint exists; an older file of the same
+report, language and audience is removed when the new one is written.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+import json
+import os
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import current_app
+from PIL import Image, ImageOps
+from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
+
+from factorysafe.db import db
+from factorysafe.inspections.models import Photo
+from factorysafe.reports.labels import Texts
+from factorysafe.uploads import derivative_path
+
+FORMAT_VERSION = "1"  # bump when the rendering changes in a way templates do not show
+PRINT_PX = 1000  # long side of a photo in print: 85 mm wide at ~300 dpi
+PRINT_QUALITY = 70
+FONT_DIR = Path(__file__).resolve().parent.parent / "static" / "vendor" / "noto-sans-bengali"
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "reports"
+
+# How many times WeasyPrint ran in this process (tests read it to prove cache hits).
+render_count = 0
+
+
+@functools.lru_cache(maxsize=1)
+def _templates_digest() -> str:
+    h = hashlib.sha256(FORMAT_VERSION.encode())
+    for path in sorted(TEMPLATE_DIR.rglob("*")):
+        if path.is_file():
+            h.update(path.name.encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def fingerprint(content: dict) -> str:
+    """Hash of everything printed (content includes language and audience) and of the templates."""
+    photo_settings = [current_app.config.get("REPORT_PHOTO_PX", PRINT_PX),
+                      current_app.config.get("REPORT_PHOTO_QUALITY", PRINT_QUALITY)]
+    payload = json.dumps([content, photo_settings], sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256((_templates_digest() + payload).encode()).hexdigest()
+
+
+def reports_root() -> Path:
+    return Path(current_app.instance_path) / "reports"
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def print_image(photo: Photo, px: int | None = None) -> Path | None:
+    """A JPEG of the photo at most ``px`` on its long side, made once from the stored web derivative."""
+    px = px or current_app.config.get("REPORT_PHOTO_PX", PRINT_PX)
+    target = reports_root() / "images" / f"{photo.sha256}-{px}.jpg"
+    if target.exists():
+        return target
+    web, original = derivative_path(photo, "web"), derivative_path(photo, "original")
+    source = web if web.exists() else original if original.exists() else None
+    if source is None:
+        return None
+    with Image.open(source) as img:
+        if source == web and max(img.size) <= px:
+            data = source.read_bytes()  # already small enough, upright and without metadata
+        else:
+            img.draft("RGB", (px, px))  # JPEG decodes at a reduced scale when it can: fast
+            small = ImageOps.exif_transpose(img).convert("RGB")  # originals keep their EXIF orientation
+            small.thumbnail((px, px), Image.Resampling.LANCZOS)
+            out = io.BytesIO()
+            small.save(out, "JPEG", quality=current_app.config.get("REPORT_PHOTO_QUALITY", PRINT_QUALITY))
+            data = out.getvalue()
+    _write_atomic(target, data)
+    return target
+
+
+def _photo_urls(content: dict) -> dict[int, str]:
+    """file:// URLs of the print images of the report's photos, made in parallel where missing.
+
+    Pillow releases the GIL while decoding, resizing and encoding, so threads use every core.
+    """
+    ids = [p["id"] for f in content.get("findings", []) for p in f["photos"]]
+    if not ids:
+        return {}
+    photos = db.session.scalars(sa.select(Photo).where(Photo.id.in_(ids))).all()
+    app = current_app._get_current_object()
+
+    def one(photo):
+        with app.app_context():
+            return photo.id, print_image(photo, px)
+
+    px = current_app.config.get("REPORT_PHOTO_PX", PRINT_PX)
+    workers = min(len(photos), os.cpu_count() or 1, 4)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return {pid: path.as_uri() for pid, path in pool.map(one, photos) if path is not None}
+
+
+def render_pdf(template: str, content: dict) -> bytes:
+    """Run WeasyPrint on ``reports/<template>`` with ``content``; the one place that renders."""
+    global render_count
+    # Straight from the Jinja environment: the site's context processors (locale, session) play no
+    # part in a document whose language is given by its URL.
+    html = current_app.jinja_env.get_template(f"reports/{template}").render(
+        c=content, t=Texts(content["lang"]), photo_urls=_photo_urls(content), font_dir=FONT_DIR.as_uri(),
+    )
+    font_config = FontConfiguration()
+    document = HTML(string=html, base_url=str(TEMPLATE_DIR) + "/")
+    pdf = document.write_pdf(font_config=font_config)
+    render_count += 1
+    return pdf
+
+
+def cached_report(kind: str, object_id: int, template: str, content: dict) -> tuple[Path, str]:
+    """Path of the PDF for ``content`` (rendered now if not cached) and its fingerprint."""
+    fp = fingerprint(content)
+    folder = reports_root() / kind / str(object_id)
+    prefix = f"{content['lang']}-{content['audience']}-"
+    path = folder / f"{prefix}{fp}.pdf"
+    if not path.exists():
+        data = render_pdf(template, content)
+        _write_atomic(path, data)
+        for old in folder.glob(f"{prefix}*.pdf"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    return path, fp

@@ -1,0 +1,59 @@
+"""The two report URLs. Access is decided in ``content``; rendering and caching in ``pdf``."""
+from __future__ import annotations
+
+from flask import abort, request, send_file
+from flask_login import current_user
+
+from factorysafe.db import db
+from factorysafe.factories.models import Factory
+from factorysafe.inspections.models import Inspection
+from factorysafe.reports import bp, content, pdf
+from factorysafe.reports.labels import LANGS
+from factorysafe.web import today
+
+
+def _lang() -> str:
+    """The report's language: ``?lang=bn`` or English. Not the session's: one URL, one document."""
+    lang = request.args.get("lang", "en")
+    return lang if lang in LANGS else "en"
+
+
+def _send(kind: str, object_id: int, template: str, data: dict, download_name: str):
+    path, fp = pdf.cached_report(kind, object_id, template, data)
+    try:
+        file = open(path, "rb")
+    except FileNotFoundError:  # replaced by a newer version between the two lines: make it again
+        path, fp = pdf.cached_report(kind, object_id, template, data)
+        file = open(path, "rb")
+    response = send_file(file, mimetype="application/pdf", download_name=download_name, as_attachment=False,
+                         conditional=True, etag=fp, max_age=0)
+    # The same URL gives signed-in engineers and owners a private version: never store it in shared caches.
+    public = data["audience"] == content.PUBLIC
+    response.headers["Cache-Control"] = "public, no-cache" if public else "private, no-cache"
+    response.vary.add("Cookie")
+    return response
+
+
+@bp.route("/inspections/<int:inspection_id>/report.pdf")
+def inspection_report(inspection_id: int):
+    inspection = db.session.get(Inspection, inspection_id)
+    if inspection is None:
+        abort(404)
+    audience = content.inspection_audience(current_user, inspection)
+    if audience is None:
+        abort(404)
+    lang = _lang()
+    data = content.inspection_content(inspection.id, audience, lang)
+    name = f"inspection-{inspection.id}-{inspection.inspected_on.isoformat()}-{lang}.pdf"
+    return _send("inspection", inspection.id, "inspection.html", data, name)
+
+
+@bp.route("/factories/<int:factory_id>/cap.pdf")
+def cap_report(factory_id: int):
+    factory = db.session.get(Factory, factory_id)
+    if factory is None:
+        abort(404)
+    audience = content.cap_audience(current_user, factory)
+    lang = _lang()
+    data = content.cap_content(factory.id, audience, lang, today())
+    return _send("cap", factory.id, "cap.html", data, f"cap-factory-{factory.id}-{lang}.pdf")
