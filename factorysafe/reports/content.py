@@ -52,28 +52,11 @@ def cap_audience(user, factory: Factory) -> str:
 
 # --- hazard titles (the catalogue is optional) ----------------------------------------------------
 def _hazard_title(code: str | None, lang: str) -> str:
-    """Title of a hazard code from the catalogue (``factorysafe.hazards.get``) in ``lang``; else the code.
+    """Title of a hazard code from the hazard catalogue in ``lang``; a code not in it prints as itself."""
+    from factorysafe.hazards import get as get_hazard
 
-    The catalogue may be absent, or give objects or dicts with ``title_<lang>``, ``title_en``
-    or ``title``; any of these works and a missing entry falls back to the code itself.
-    """
-    if not code:
-        return ""
-    try:
-        from factorysafe.hazards import get as get_hazard
-    except ImportError:
-        return code
-    try:
-        entry = get_hazard(code)
-    except (KeyError, LookupError, ValueError):
-        entry = None
-    if entry is None:
-        return code
-    for attr in (f"title_{lang}", "title_en", "title"):
-        value = entry.get(attr) if isinstance(entry, dict) else getattr(entry, attr, None)
-        if value:
-            return str(value)
-    return code
+    entry = get_hazard(code) if code else None
+    return entry.title(lang) if entry is not None else (code or "")
 
 
 # --- inspection report ----------------------------------------------------------------------------
