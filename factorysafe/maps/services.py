@@ -1,0 +1,193 @@
+"""The public data set: what the map, factory pages, exports and API may show, and nothing more.
+
+Only factories with at least one PUBLISHED inspection are public, and only findings of published
+inspections count. No names or emails of people, no private photos, no draft or submitted data.
+
+The data set for all factories is built with a few SQL aggregations (``factory_summaries``) and kept
+per app until a cheap change marker moves (new or re-published inspections, new factories, findings,
+actions or evacuations) or ``MAP_CACHE_SECONDS`` pass (status changes of existing actions).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import threading
+import time
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from flask import current_app
+
+from factorysafe.actions.models import ActionStatus, CorrectiveAction
+from factorysafe.actions.queries import factory_summaries
+from factorysafe.actions.rules import CapStatus
+from factorysafe.db import db
+from factorysafe.factories.models import Evacuation, Factory
+from factorysafe.inspections.models import Discipline, Finding, Inspection, InspectionState
+from factorysafe.maps import geo
+
+DISCIPLINES = [d.value for d in Discipline]
+STATUSES = [s.value for s in CapStatus]
+PUBLISHED = InspectionState.PUBLISHED
+
+
+@dataclass
+class PublicData:
+    key: str
+    today: dt.date
+    factories: list[dict]  # sorted by name
+    by_id: dict[int, dict] = field(default_factory=dict)
+    built_at: float = 0.0
+    build_seconds: float = 0.0
+
+
+_lock = threading.Lock()
+
+
+def _change_marker() -> tuple:
+    """Cheap to compute (primary-key maxima, small tables): moves when something public may have changed."""
+    i, f, fn, ca, ev = Inspection, Factory, Finding, CorrectiveAction, Evacuation
+    q = sa.select(
+        sa.select(sa.func.max(f.id)).scalar_subquery(),
+        sa.select(sa.func.coalesce(sa.func.sum(f.version), 0)).scalar_subquery(),
+        sa.select(sa.func.count(i.id)).scalar_subquery(),
+        sa.select(sa.func.coalesce(sa.func.sum(i.version), 0)).scalar_subquery(),
+        sa.select(sa.func.max(fn.id)).scalar_subquery(),
+        sa.select(sa.func.max(ca.id)).scalar_subquery(),
+        sa.select(sa.func.count(ev.id)).scalar_subquery(),
+        sa.select(sa.func.count(ev.resumed_on)).scalar_subquery(),
+    )
+    return tuple(db.session.execute(q).one())
+
+
+def public_data(today: dt.date) -> PublicData:
+    """The cached public data set for ``today`` (rebuilt when the change marker moves or the TTL passes)."""
+    app = current_app._get_current_object()
+    ttl = float(app.config.get("MAP_CACHE_SECONDS", 60))
+    marker = (today, _change_marker())
+    cache = app.extensions.setdefault("maps_public_data", {})
+    entry: PublicData | None = cache.get("data")
+    if entry is not None and cache.get("marker") == marker and time.monotonic() - entry.built_at < ttl:
+        return entry
+    with _lock:
+        entry = cache.get("data")
+        if entry is not None and cache.get("marker") == marker and time.monotonic() - entry.built_at < ttl:
+            return entry
+        entry = build_public_data(today, marker)
+        cache["data"], cache["marker"] = entry, marker
+        return entry
+
+
+def invalidate() -> None:
+    current_app.extensions.get("maps_public_data", {}).clear()
+
+
+def build_public_data(today: dt.date, marker=None) -> PublicData:
+    started = time.perf_counter()
+    insp = (
+        sa.select(Inspection.factory_id, sa.func.count(Inspection.id), sa.func.max(Inspection.inspected_on))
+        .where(Inspection.state == PUBLISHED)
+        .group_by(Inspection.factory_id)
+    )
+    published = {fid: (n, last) for fid, n, last in db.session.execute(insp)}
+    cols = [Factory.id, Factory.name, Factory.address, Factory.division, Factory.district, Factory.upazila,
+            Factory.latitude, Factory.longitude, Factory.storeys, Factory.shared_building, Factory.workers,
+            Factory.brands_count, Factory.safety_committee_trained, Factory.safety_committee_trained_on]
+    rows = [dict(r._mapping) for r in db.session.execute(sa.select(*cols).order_by(Factory.name, Factory.id))
+            if r.id in published]
+    summaries = factory_summaries(today, None, published_only=True,
+                                  pending_weight=current_app.config.get("PROGRESS_PENDING_WEIGHT", 0.0))
+    counts = _open_counts(today)
+    evacuations = _evacuations_in_force()
+    boundary = geo.join_districts(rows)
+    for r in rows:
+        fid = r["id"]
+        s = summaries[fid]
+        c = counts.get(fid, {})
+        r["cap_status"] = s["cap_status"]
+        r["progress"] = {k: (round(v, 4) if v is not None else None) for k, v in s["progress"].items()}
+        r["open"] = {d: c.get(d, (0, 0, 0))[0] for d in DISCIPLINES}
+        r["overdue"] = {d: c.get(d, (0, 0, 0))[1] for d in DISCIPLINES}
+        r["open_total"] = sum(r["open"].values())
+        r["overdue_total"] = sum(r["overdue"].values())
+        r["new_findings"] = s["new_findings"]
+        r["evacuation"] = evacuations.get(fid)
+        r["immediate_danger"] = bool(sum(v[2] for v in c.values())) or r["evacuation"] is not None
+        r["published_inspections"], r["last_inspected_on"] = published[fid]
+        r["boundary_district"] = boundary.get(fid)
+    data = PublicData(key=_key(marker), today=today, factories=rows, by_id={r["id"]: r for r in rows})
+    data.built_at = time.monotonic()
+    data.build_seconds = time.perf_counter() - started
+    return data
+
+
+def _key(marker) -> str:
+    return hashlib.sha1(repr(marker).encode()).hexdigest()[:16]
+
+
+def _open_counts(today: dt.date) -> dict[int, dict[str, tuple[int, int, int]]]:
+    """{factory: {discipline: (open, overdue, open immediate danger)}} over published findings, new ones included."""
+    ca, f = CorrectiveAction, Finding
+    not_done = ca.status != ActionStatus.CORRECTED
+    stmt = (
+        sa.select(
+            f.factory_id, f.discipline,
+            sa.func.sum(sa.case((not_done, 1), else_=0)),
+            sa.func.sum(sa.case((not_done & (ca.deadline < today), 1), else_=0)),
+            sa.func.sum(sa.case((not_done & f.immediate_danger, 1), else_=0)),
+        )
+        .select_from(f)
+        .join(ca, ca.finding_id == f.id)
+        .join(Inspection, Inspection.id == f.inspection_id)
+        .where(Inspection.state == PUBLISHED)
+        .group_by(f.factory_id, f.discipline)
+    )
+    out: dict[int, dict] = {}
+    for fid, disc, n_open, n_overdue, n_danger in db.session.execute(stmt):
+        out.setdefault(fid, {})[Discipline(disc).value] = (int(n_open or 0), int(n_overdue or 0), int(n_danger or 0))
+    return out
+
+
+def public_evacuation_filter():
+    """Evacuations the public may see: ordered without a finding, or for a finding of a published inspection."""
+    published_finding = (
+        sa.select(Finding.id).join(Inspection, Inspection.id == Finding.inspection_id)
+        .where(Inspection.state == PUBLISHED)
+    )
+    return sa.or_(Evacuation.finding_id.is_(None), Evacuation.finding_id.in_(published_finding))
+
+
+def _evacuations_in_force() -> dict[int, dict]:
+    stmt = (
+        sa.select(Evacuation.factory_id, Evacuation.ordered_on, Evacuation.floors, Evacuation.workers_affected)
+        .where(Evacuation.resumed_on.is_(None), public_evacuation_filter())
+        .order_by(Evacuation.ordered_on)
+    )
+    return {fid: {"ordered_on": on, "floors": floors, "workers_affected": workers}
+            for fid, on, floors, workers in db.session.execute(stmt)}
+
+
+# --- filtering, shared by the API and the map's server-side links --------------------------------------
+def filter_factories(rows: list[dict], *, district: str = "", cap_status: str = "", discipline: str = "",
+                     q: str = "", danger: bool = False) -> list[dict]:
+    """Factories matching every given filter. ``discipline`` keeps factories with overdue actions in it."""
+    q = q.strip().casefold()
+    district = district.strip().casefold()
+    out = []
+    for r in rows:
+        if district and district not in (r["district"].casefold(), (r["boundary_district"] or "").casefold()):
+            continue
+        if cap_status and r["cap_status"].value != cap_status:
+            continue
+        if discipline and not r["overdue"].get(discipline):
+            continue
+        if danger and not r["immediate_danger"]:
+            continue
+        if q and q not in r["name"].casefold():
+            continue
+        out.append(r)
+    return out
+
+
+def district_choices(rows: list[dict]) -> list[str]:
+    return sorted({r["district"] for r in rows if r["district"]} | {r["boundary_district"] for r in rows if r["boundary_district"]})
