@@ -152,9 +152,9 @@ def api_findings():
     return jsonify(items=[finding_item(r._mapping) for r in rows], page=page, per_page=per_page, total=total)
 
 
-# --- OpenAPI 3.0 ---------------------------------------------------------------------------------------
+# --- OpenAPI 3.1 (its schemas are JSON Schema 2020-12) ---------------------------------------------------------------------------------------
 def _progress_schema() -> dict:
-    props = {d: {"type": "number", "nullable": True, "minimum": 0, "maximum": 1} for d in [*DISCIPLINES, "overall"]}
+    props = {d: {"type": ["number", "null"], "minimum": 0, "maximum": 1} for d in [*DISCIPLINES, "overall"]}
     return {"type": "object", "required": [*DISCIPLINES, "overall"], "properties": props,
             "description": "Share of initial findings verified as corrected, per discipline; null when none."}
 
@@ -173,11 +173,11 @@ def _page_schema(item_ref: str) -> dict:
 
 
 _DATE = {"type": "string", "format": "date"}
-_NULL_DATE = {"type": "string", "format": "date", "nullable": True}
+_NULL_DATE = {"type": ["string", "null"], "format": "date"}
 _STR = {"type": "string"}
-_NULL_STR = {"type": "string", "nullable": True}
+_NULL_STR = {"type": ["string", "null"]}
 _INT = {"type": "integer"}
-_NULL_INT = {"type": "integer", "nullable": True}
+_NULL_INT = {"type": ["integer", "null"]}
 
 
 def openapi_document() -> dict:
@@ -186,7 +186,7 @@ def openapi_document() -> dict:
         "cap_status": {"type": "string", "enum": services.STATUSES},
         "cap_status_label": {"type": "string", "enum": [s.label for s in CapStatus]},
         "district": _STR, "division": _STR, "upazila": _STR,
-        "latitude": {"type": "number", "nullable": True}, "longitude": {"type": "number", "nullable": True},
+        "latitude": {"type": ["number", "null"]}, "longitude": {"type": ["number", "null"]},
         "progress": {"$ref": "#/components/schemas/Progress"},
         "open_actions": {"$ref": "#/components/schemas/OpenActions"},
         "overdue_actions": {"$ref": "#/components/schemas/OverdueActions"},
@@ -230,12 +230,12 @@ def openapi_document() -> dict:
     error = {"description": "Bad request or not found", "content": {"application/json": {
         "schema": {"$ref": "#/components/schemas/Error"}}}}
     return {
-        "openapi": "3.0.3",
+        "openapi": "3.1.0",
         "info": {"title": "factorysafe open data API", "version": "1.0.0",
                  "description": "Read-only, no sign-in. Factories with a published inspection and the findings of "
                                 "published inspections only. Also as files: /exports/factories.csv, "
                                 "/exports/factories.geojson, /exports/findings.csv.",
-                 "license": {"name": "Open data"}},
+                 "license": {"name": "Open data", "identifier": "CC-BY-4.0"}},
         "servers": [{"url": request.host_url.rstrip("/")}],
         "paths": {
             "/api/v1/factories": {"get": {

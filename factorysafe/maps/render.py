@@ -144,7 +144,7 @@ def district_stats(data: PublicData) -> tuple[dict, dict]:
 def build_map(data: PublicData, lang: str) -> dict:
     """Render the map's parts: ``header`` (CSS/JS links), ``html`` (the map div) and ``script``."""
     tile_url = current_app.config.get("MAP_TILE_URL")
-    m = OfflineMap(location=BANGLADESH_CENTRE, zoom_start=7, tiles=None, control_scale=True, prefer_canvas=True,
+    m = OfflineMap(location=BANGLADESH_CENTRE, zoom_start=7, tiles=None, control_scale=True,
                    min_zoom=6, max_zoom=18)
     m.options.update(min_zoom=6, max_zoom=18)  # folium passes these to tile layers only; MarkerCluster needs them
     if tile_url:

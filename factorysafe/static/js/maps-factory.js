@@ -14,7 +14,7 @@
     var layer = L.geoJSON(JSON.parse(shape.textContent), {
       style: {color: "#777", weight: 1, fillColor: "#e8efe9", fillOpacity: 0.8}
     }).addTo(map);
-    map.fitBounds(layer.getBounds(), {padding: [10, 10]});
+    layer.bringToBack();
   }
   L.circleMarker([lat, lon], {radius: 9, color: "#fff", weight: 2, fillColor: "#c62828", fillOpacity: 1}).addTo(map);
   el.setAttribute("data-ready", "1");

@@ -44,7 +44,8 @@
       color: row[5] ? "#ff6f00" : "#ffffff",
       weight: row[5] ? 3 : 1.5,
       fillColor: status.colour,
-      fillOpacity: 0.9
+      fillOpacity: 0.9,
+      className: "fs-marker fs-status-" + status.value
     });
     marker.row = row;
     marker.bindPopup(function () { return popupHtml(row); }, {maxWidth: 300});
