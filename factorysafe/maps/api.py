@@ -234,8 +234,7 @@ def openapi_document() -> dict:
         "info": {"title": "factorysafe open data API", "version": "1.0.0",
                  "description": "Read-only, no sign-in. Factories with a published inspection and the findings of "
                                 "published inspections only. Also as files: /exports/factories.csv, "
-                                "/exports/factories.geojson, /exports/findings.csv.",
-                 "license": {"name": "Open data", "identifier": "CC-BY-4.0"}},
+                                "/exports/factories.geojson, /exports/findings.csv."},
         "servers": [{"url": request.host_url.rstrip("/")}],
         "paths": {
             "/api/v1/factories": {"get": {

@@ -170,12 +170,13 @@ def _evacuations_in_force() -> dict[int, dict]:
 # --- filtering, shared by the API and the map's server-side links --------------------------------------
 def filter_factories(rows: list[dict], *, district: str = "", cap_status: str = "", discipline: str = "",
                      q: str = "", danger: bool = False) -> list[dict]:
-    """Factories matching every given filter. ``discipline`` keeps factories with overdue actions in it."""
+    """Factories matching every given filter. ``district`` is the registered district; ``discipline`` keeps
+    factories with overdue actions in that discipline."""
     q = q.strip().casefold()
     district = district.strip().casefold()
     out = []
     for r in rows:
-        if district and district not in (r["district"].casefold(), (r["boundary_district"] or "").casefold()):
+        if district and r["district"].casefold() != district:
             continue
         if cap_status and r["cap_status"].value != cap_status:
             continue
@@ -189,5 +190,3 @@ def filter_factories(rows: list[dict], *, district: str = "", cap_status: str = 
     return out
 
 
-def district_choices(rows: list[dict]) -> list[str]:
-    return sorted({r["district"] for r in rows if r["district"]} | {r["boundary_district"] for r in rows if r["boundary_district"]})
