@@ -124,11 +124,8 @@ def factories_csv():
 
 def factories_geodataframe() -> gpd.GeoDataFrame:
     data = services.public_data(today())
-    records = [{k: _cell(v) if not isinstance(v, (int, float)) or isinstance(v, bool) else v
+    records = [{k: v if v is None or isinstance(v, (bool, int, float)) else _cell(v)
                 for k, v in factory_record(r).items()} for r in data.factories if r["latitude"] is not None]
-    for rec in records:
-        for k in ("shared_building", "safety_committee_trained", "immediate_danger"):
-            rec[k] = rec[k] == "true"
     gdf = gpd.GeoDataFrame(records, columns=[k for k, _ in FACTORY_COLUMNS],
                            geometry=gpd.points_from_xy([r["longitude"] for r in records],
                                                        [r["latitude"] for r in records]), crs=4326)

@@ -60,13 +60,15 @@ def finding_rows(inspection_ids: list[int], today: dt.date) -> list[dict]:
 
 
 def public_photos(finding_ids: list[int]) -> dict[int, list[Photo]]:
-    """{inspection id: photos} of findings' evidence photos that are not private."""
+    """{inspection id: photos}: the non-private photos of these findings, if their inspection is published."""
     if not finding_ids:
         return {}
     stmt = (
         sa.select(Finding.inspection_id, Photo.id, Photo.caption)
         .join(Finding, Finding.id == Photo.finding_id)
-        .where(Photo.finding_id.in_(finding_ids), Photo.private.is_(False))
+        .join(Inspection, Inspection.id == Finding.inspection_id)
+        .where(Photo.finding_id.in_(finding_ids), Photo.private.is_(False),
+               Inspection.state == InspectionState.PUBLISHED)
         .order_by(Photo.id)
     )
     out: dict[int, list] = {}
