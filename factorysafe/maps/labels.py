@@ -59,11 +59,15 @@ INSPECTION_TYPE = {
 }
 
 
+_ALL = {(type(k), k): v for table in (CAP_STATUS, DISCIPLINE, ACTION_STATUS, SEVERITY, DEADLINE_STATE,
+                                     EXTENSION_STATUS, INSPECTION_TYPE) for k, v in table.items()}
+
+
 def label(value) -> str:
     """Translated label of any of the enums above (falls back to the enum's own label or value)."""
-    for table in (CAP_STATUS, DISCIPLINE, ACTION_STATUS, SEVERITY, DEADLINE_STATE, EXTENSION_STATUS, INSPECTION_TYPE):
-        if value in table and type(value) in {type(k) for k in table}:
-            return str(table[value])
+    text = _ALL.get((type(value), value))
+    if text is not None:
+        return str(text)
     return getattr(value, "label", str(value))
 
 

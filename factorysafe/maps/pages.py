@@ -59,21 +59,23 @@ def finding_rows(inspection_ids: list[int], today: dt.date) -> list[dict]:
     return rows
 
 
-def public_photos(finding_ids: list[int]) -> dict[int, list[Photo]]:
+def public_photos(finding_ids: list[int]) -> dict[int, list[dict]]:
     """{inspection id: photos}: the non-private photos of these findings, if their inspection is published."""
     if not finding_ids:
         return {}
+    # Two primary-key lookups rather than one join: SQLite would otherwise walk every published inspection.
+    owner = dict(db.session.execute(sa.select(Finding.id, Finding.inspection_id).where(Finding.id.in_(finding_ids))).all())
+    public = set(db.session.scalars(sa.select(Inspection.id).where(
+        Inspection.id.in_(set(owner.values())), Inspection.state == InspectionState.PUBLISHED)))
+    published = {fid: iid for fid, iid in owner.items() if iid in public}
     stmt = (
-        sa.select(Finding.inspection_id, Photo.id, Photo.caption)
-        .join(Finding, Finding.id == Photo.finding_id)
-        .join(Inspection, Inspection.id == Finding.inspection_id)
-        .where(Photo.finding_id.in_(finding_ids), Photo.private.is_(False),
-               Inspection.state == InspectionState.PUBLISHED)
+        sa.select(Photo.finding_id, Photo.id, Photo.caption)
+        .where(Photo.finding_id.in_(list(published)), Photo.private.is_(False))
         .order_by(Photo.id)
     )
     out: dict[int, list] = {}
-    for inspection_id, pid, caption in db.session.execute(stmt):
-        out.setdefault(inspection_id, []).append({"id": pid, "caption": caption})
+    for finding_id, pid, caption in db.session.execute(stmt):
+        out.setdefault(published[finding_id], []).append({"id": pid, "caption": caption})
     return out
 
 
