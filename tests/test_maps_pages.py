@@ -49,27 +49,6 @@ def test_without_a_tile_url_the_district_layer_is_the_basemap(client, world):
     assert "Gazipur" in html and "Share behind schedule" in html
 
 
-@pytest.fixture
-def tiles_config(app_config):
-    return {**app_config, "MAP_TILE_URL": "http://127.0.0.1:8081/tiles/{z}/{x}/{y}.png",
-            "MAP_TILE_ATTRIBUTION": "Local tiles"}
-
-
-def test_a_configured_tile_url_adds_a_tile_layer(tiles_config):
-    from conftest import Build
-    from factorysafe import create_app
-
-    app = create_app(tiles_config)
-    from conftest import _empty_all_tables
-
-    with app.app_context():
-        _empty_all_tables()
-    public_world(app, Build(app))
-    html = app.test_client().get("/map").get_data(as_text=True)
-    assert "L.tileLayer" in html and "127.0.0.1:8081/tiles" in html and "Local tiles" in html
-    assert external_urls(html) == []
-
-
 def test_map_filters_are_prefilled_from_the_query_and_list_the_matches(client, world):
     html = client.get("/map?district=Gazipur&status=behind_schedule").get_data(as_text=True)
     assert "Showing 1 of 4 factories" in html
@@ -155,28 +134,3 @@ def test_published_inspection_appears_at_once_after_publication(app, client, wor
         db.session.commit()
     assert client.get(f"/factories/{world['hidden']}").status_code == 200
     assert "Draft Only Garments" in marker_names(client.get("/map").get_data(as_text=True))
-
-
-@pytest.fixture
-def no_cache_config(app_config):
-    return {**app_config, "MAP_CACHE_SECONDS": 0}
-
-
-def test_status_changes_show_when_the_cache_time_is_up(no_cache_config):
-    from conftest import Build, _empty_all_tables
-    from factorysafe import create_app
-    from factorysafe.actions.models import CorrectiveAction
-    from factorysafe.db import db
-
-    app = create_app(no_cache_config)
-    with app.app_context():
-        _empty_all_tables()
-    world = public_world(app, Build(app))
-    client = app.test_client()
-    assert "Showing 1 of 4" in client.get("/map?status=behind_schedule").get_data(as_text=True)
-    with app.app_context():
-        action = db.session.query(CorrectiveAction).filter_by(finding_id=world["overdue_finding"]).one()
-        action.status = "corrected"
-        action.verified_on = TODAY
-        db.session.commit()
-    assert "Showing 0 of 4" in client.get("/map?status=behind_schedule").get_data(as_text=True)
