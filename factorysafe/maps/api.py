@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import abort, jsonify, request, url_for
+from flask_babel import force_locale
 
 from factorysafe.actions.models import ActionStatus, CorrectiveAction
 from factorysafe.actions.rules import CapStatus
@@ -217,7 +218,7 @@ def openapi_document() -> dict:
         "deadline": _DATE, "original_deadline": _DATE, "extensions_approved": {"type": "integer", "minimum": 0},
         "overdue": {"type": "boolean"}, "reported_fixed_on": _NULL_DATE, "verified_on": _NULL_DATE,
     }
-    descriptions = dict(exports.FINDING_COLUMNS)
+    descriptions = {k: str(v) for k, v in exports.FINDING_COLUMNS}
     for key, schema in finding_props.items():
         finding_props[key] = {**schema, "description": descriptions[key]}
 
@@ -290,4 +291,5 @@ def openapi_document() -> dict:
 
 @bp.route("/api/v1/openapi.json")
 def openapi_json():
-    return jsonify(openapi_document())
+    with force_locale("en"):
+        return jsonify(openapi_document())

@@ -8,70 +8,74 @@ import io
 import geopandas as gpd
 import sqlalchemy as sa
 from flask import Response, stream_with_context
+from flask_babel import lazy_gettext as _l
 
 from factorysafe.actions.models import ActionStatus, CorrectiveAction, DeadlineExtension, ExtensionStatus
 from factorysafe.db import db
 from factorysafe.factories.models import Factory
-from factorysafe.inspections.models import Finding, Inspection, InspectionState
+from factorysafe.inspections.models import Discipline, Finding, Inspection, InspectionState
 from factorysafe.maps import bp, services
+from factorysafe.maps.labels import DISCIPLINE as DISCIPLINE_LABELS
 from factorysafe.maps.services import DISCIPLINES
 from factorysafe.web import today
 
-# (column, description) — shown on /open-data; the same order as the files.
+# (column, description): shown on /open-data (translated) and in the OpenAPI document; the files' order.
 FACTORY_COLUMNS = [
-    ("id", "Factory id, stable; the page is /factories/<id>."),
-    ("name", "Registered name of the factory."),
-    ("address", "Street address of the building."),
-    ("division", "Administrative division (ADM1)."),
-    ("district", "District (ADM2) as registered, e.g. Gazipur."),
-    ("upazila", "Upazila or thana (ADM3)."),
-    ("boundary_district", "District whose boundary contains the factory's coordinates (spatial join)."),
-    ("latitude", "WGS84 latitude (EPSG:4326)."),
-    ("longitude", "WGS84 longitude (EPSG:4326)."),
-    ("storeys", "Number of storeys of the building."),
-    ("shared_building", "true when other businesses share the building."),
-    ("workers", "Number of workers employed."),
-    ("brands_count", "Number of brands sourcing from the factory."),
-    ("safety_committee_trained", "true when the workers' safety committee completed its training."),
-    ("safety_committee_trained_on", "Date the safety committee training was completed (YYYY-MM-DD)."),
-    ("cap_status", "CAP status code: cap_pending, on_track, behind_schedule, initial_cap_completed or ineligible."),
-    ("cap_status_label", "CAP status in words."),
-    ("progress_overall", "Share (0 to 1) of the initial findings verified as corrected; empty when none."),
-    *[(f"progress_{d}", f"Share (0 to 1) of the initial {d} findings verified as corrected.") for d in DISCIPLINES],
-    ("open_actions", "Corrective actions not yet verified as corrected (initial and new findings)."),
-    ("overdue_actions", "Corrective actions past their deadline and not verified as corrected."),
-    *[(f"overdue_{d}", f"Overdue {d} actions.") for d in DISCIPLINES],
-    ("new_findings", "Findings raised at follow-up, special or complaint inspections (not in the progress rate)."),
-    ("immediate_danger", "true when an open finding is an immediate danger or an evacuation is in force."),
-    ("evacuation_since", "Date an evacuation in force was ordered; empty when none."),
-    ("published_inspections", "Number of published inspections."),
-    ("last_inspected_on", "Date of the latest published inspection."),
+    ("id", _l("Factory id, stable; the page is /factories/<id>.")),
+    ("name", _l("Registered name of the factory.")),
+    ("address", _l("Street address of the building.")),
+    ("division", _l("Administrative division (ADM1).")),
+    ("district", _l("District (ADM2) as registered, e.g. Gazipur.")),
+    ("upazila", _l("Upazila or thana (ADM3).")),
+    ("boundary_district", _l("District whose boundary contains the factory's coordinates (spatial join).")),
+    ("latitude", _l("WGS84 latitude (EPSG:4326).")),
+    ("longitude", _l("WGS84 longitude (EPSG:4326).")),
+    ("storeys", _l("Number of storeys of the building.")),
+    ("shared_building", _l("true when other businesses share the building.")),
+    ("workers", _l("Number of workers employed.")),
+    ("brands_count", _l("Number of brands sourcing from the factory.")),
+    ("safety_committee_trained", _l("true when the workers' safety committee completed its training.")),
+    ("safety_committee_trained_on", _l("Date the safety committee training was completed (YYYY-MM-DD).")),
+    ("cap_status", _l("CAP status code: cap_pending, on_track, behind_schedule, initial_cap_completed or ineligible.")),
+    ("cap_status_label", _l("CAP status in words.")),
+    ("progress_overall", _l("Share (0 to 1) of the initial findings verified as corrected; empty when none.")),
+    *[(f"progress_{d.value}", _l("Share (0 to 1) of the initial findings in %(discipline)s verified as corrected.",
+                                 discipline=DISCIPLINE_LABELS[d])) for d in Discipline],
+    ("open_actions", _l("Corrective actions not yet verified as corrected (initial and new findings).")),
+    ("overdue_actions", _l("Corrective actions past their deadline and not verified as corrected.")),
+    *[(f"overdue_{d.value}", _l("Overdue actions in %(discipline)s.", discipline=DISCIPLINE_LABELS[d]))
+      for d in Discipline],
+    ("new_findings", _l("Findings raised at follow-up, special or complaint inspections (not in the progress rate).")),
+    ("immediate_danger", _l("true when an open finding is an immediate danger or an evacuation is in force.")),
+    ("evacuation_since", _l("Date an evacuation in force was ordered; empty when none.")),
+    ("published_inspections", _l("Number of published inspections.")),
+    ("last_inspected_on", _l("Date of the latest published inspection.")),
 ]
 
 FINDING_COLUMNS = [
-    ("finding_id", "Finding id."),
-    ("factory_id", "Factory id (see factories.csv)."),
-    ("factory_name", "Name of the factory."),
-    ("inspection_id", "Inspection id."),
-    ("inspection_type", "initial, follow_up, special or complaint."),
-    ("inspected_on", "Date of the site visit."),
-    ("discipline", "fire, electrical, structural or boiler."),
-    ("item_number", "Item number in the report, e.g. F-1."),
-    ("hazard_code", "Code from the hazard catalogue."),
-    ("floor", "Floor of the building."),
-    ("area", "Area on the floor."),
-    ("observation", "What the engineer saw."),
-    ("recommendation", "What must be done."),
-    ("severity", "priority_1 (immediate), high (6 weeks), medium (3 months) or low (6 months)."),
-    ("immediate_danger", "true when the engineers recommended evacuation for this finding."),
-    ("origin", "initial (counts in the progress rate) or new (raised later)."),
-    ("status", "in_progress, pending_verification (the factory reports it fixed) or corrected (verified by an engineer)."),
-    ("deadline", "The binding deadline, after approved extensions."),
-    ("original_deadline", "The deadline first set from the severity."),
-    ("extensions_approved", "Number of approved deadline extensions."),
-    ("overdue", "true when the deadline has passed and the fix is not verified."),
-    ("reported_fixed_on", "When the factory reported the fix."),
-    ("verified_on", "When an engineer verified the fix."),
+    ("finding_id", _l("Finding id.")),
+    ("factory_id", _l("Factory id (see factories.csv).")),
+    ("factory_name", _l("Name of the factory.")),
+    ("inspection_id", _l("Inspection id.")),
+    ("inspection_type", _l("initial, follow_up, special or complaint.")),
+    ("inspected_on", _l("Date of the site visit.")),
+    ("discipline", _l("fire, electrical, structural or boiler.")),
+    ("item_number", _l("Item number in the report, e.g. F-1.")),
+    ("hazard_code", _l("Code from the hazard catalogue.")),
+    ("floor", _l("Floor of the building.")),
+    ("area", _l("Area on the floor.")),
+    ("observation", _l("What the engineer saw.")),
+    ("recommendation", _l("What must be done.")),
+    ("severity", _l("priority_1 (immediate), high (6 weeks), medium (3 months) or low (6 months).")),
+    ("immediate_danger", _l("true when the engineers recommended evacuation for this finding.")),
+    ("origin", _l("initial (counts in the progress rate) or new (raised later).")),
+    ("status", _l("in_progress, pending_verification (the factory reports it fixed) or corrected (verified by an engineer).")),
+    ("deadline", _l("The binding deadline, after approved extensions.")),
+    ("original_deadline", _l("The deadline first set from the severity.")),
+    ("extensions_approved", _l("Number of approved deadline extensions.")),
+    ("overdue", _l("true when the deadline has passed and the fix is not verified.")),
+    ("reported_fixed_on", _l("When the factory reported the fix.")),
+    ("verified_on", _l("When an engineer verified the fix.")),
 ]
 
 
