@@ -169,7 +169,7 @@ def build_map(data: PublicData, lang: str) -> dict:
         zoom_on_click=False,
     ).add_to(m)
 
-    rows, _districts = marker_rows(data)
+    rows, districts = marker_rows(data)
     OfflineFastMarkerCluster(rows, callback=MARKER_CALLBACK, name=_("Factories"),
                              options={"chunkedLoading": True, "showCoverageOnHover": False,
                                       "maxClusterRadius": 50}).add_to(m)
@@ -178,7 +178,7 @@ def build_map(data: PublicData, lang: str) -> dict:
     root = m.get_root()
     root.render()
     return {"header": root.header.render(), "html": root.html.render(), "script": root.script.render(),
-            "count": len(rows)}
+            "count": len(rows), "districts": districts, "i18n": map_i18n(districts, lang)}
 
 
 def map_i18n(districts: list[str], lang: str) -> str:

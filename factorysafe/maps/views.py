@@ -69,12 +69,12 @@ def safety_map():
     f = _filters()
     matches = services.filter_factories(data.factories, district=f["district"], cap_status=f["status"],
                                         discipline=f["discipline"], q=f["q"], danger=f["danger"])
-    rows, districts = render.marker_rows(data)
+    districts = parts["districts"]
     bn = geo.district_names_bn() if lang == "bn" else {}
     return render_template(
         "maps/map.html", parts=parts, filters=f, matches=matches[:LIST_LIMIT], match_count=len(matches),
         total=len(data.factories), districts=[(d, bn.get(d, d)) for d in districts], statuses=list(CapStatus),
-        disciplines=DISCIPLINES, i18n=render.map_i18n(districts, lang), share_classes=render.SHARE_CLASSES,
+        disciplines=DISCIPLINES, i18n=parts["i18n"], share_classes=render.SHARE_CLASSES,
     )
 
 

@@ -108,28 +108,47 @@
   window.factorysafeMapReady = function (map, cluster, markers, data) {
     var form = document.getElementById("map-filters");
     var count = document.getElementById("map-count");
-    var fullBounds = null;
-    var applied = null;
+    var container = map.getContainer();
+    var allBounds = boundsOf(markers);
+    var applied = JSON.stringify({q: "", status: "", discipline: "", district: "", danger: false});
+    var loading = false, pending = false;
+
+    function boundsOf(list) {
+      return list.length ? L.latLngBounds(list.map(function (m) { return m.getLatLng(); })) : null;
+    }
+
+    // chunkedLoading adds markers in slices without freezing the page; a new filter waits for the slices.
+    cluster.options.chunkProgress = function (processed, total) {
+      if (processed < total) return;
+      loading = false;
+      container.setAttribute("data-shown", String(cluster.getLayers().length));
+      container.setAttribute("data-loaded", "1");
+      if (pending) { pending = false; apply(true); }
+    };
+
+    function show(list) {
+      loading = true;
+      container.removeAttribute("data-loaded");
+      cluster.clearLayers();
+      cluster.addLayers(list);
+      if (!list.length) cluster.options.chunkProgress(0, 0);
+    }
 
     function apply(fit) {
+      if (loading) { pending = true; return; }
       var f = currentFilters(form);
       var key = JSON.stringify(f);
       if (key === applied) return;
       applied = key;
       var test = matcher(f);
       var shown = markers.filter(function (m) { return test(m.row); });
-      cluster.clearLayers();
-      cluster.addLayers(shown);
+      show(shown);
       count.textContent = fmt(I18N.text.showing, {shown: shown.length, total: markers.length});
-      map.getContainer().setAttribute("data-shown", String(shown.length));
-      if (isFiltered(f) || applied !== null) updateList(shown);
+      container.setAttribute("data-shown", String(shown.length));
+      updateList(shown);
       if (fit) {
-        var bounds = shown.length ? cluster.getBounds() : null;
-        if (bounds && bounds.isValid() && isFiltered(f)) {
-          map.fitBounds(bounds, {maxZoom: 13, padding: [20, 20]});
-        } else if (fullBounds && fullBounds.isValid()) {
-          map.fitBounds(fullBounds, {padding: [20, 20]});
-        }
+        var bounds = isFiltered(f) ? boundsOf(shown) : allBounds;
+        if (bounds && bounds.isValid()) map.fitBounds(bounds, {maxZoom: 13, padding: [20, 20]});
       }
       var params = new URLSearchParams();
       if (f.q) params.set("q", form.elements.q.value.trim());
@@ -139,13 +158,14 @@
       history.replaceState(null, "", window.location.pathname + (qs ? "?" + qs : ""));
     }
 
-    cluster.addLayers(markers);
-    fullBounds = markers.length ? cluster.getBounds() : null;
-    if (fullBounds && fullBounds.isValid()) map.fitBounds(fullBounds, {padding: [20, 20]});
-    applied = JSON.stringify({q: "", status: "", discipline: "", district: "", danger: false});
-    if (isFiltered(currentFilters(form))) apply(true);
-    map.getContainer().setAttribute("data-shown", String(cluster.getLayers().length));
-    map.getContainer().setAttribute("data-ready", "1");
+    if (allBounds && allBounds.isValid()) map.fitBounds(allBounds, {padding: [20, 20]});
+    if (isFiltered(currentFilters(form))) {
+      apply(true);
+    } else {
+      show(markers);
+      container.setAttribute("data-shown", String(markers.length));
+    }
+    container.setAttribute("data-ready", "1");
 
     var timer = null;
     form.addEventListener("input", function () {
