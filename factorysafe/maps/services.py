@@ -33,7 +33,7 @@ PUBLISHED = InspectionState.PUBLISHED
 
 @dataclass
 class PublicData:
-    key: str
+    key: str  # fingerprint of the content shown on the map
     today: dt.date
     factories: list[dict]  # sorted by name
     by_id: dict[int, dict] = field(default_factory=dict)
@@ -61,28 +61,56 @@ def _change_marker() -> tuple:
 
 
 def public_data(today: dt.date) -> PublicData:
-    """The cached public data set for ``today`` (rebuilt when the change marker moves or the TTL passes)."""
+    """The cached public data set for ``today``.
+
+    Rebuilt at once when the change marker moves (a publication, a new factory, finding or evacuation...).
+    When only ``MAP_CACHE_SECONDS`` have passed (status changes of existing actions), the current set is
+    served while one background thread rebuilds it, so no visitor waits for the rebuild.
+    """
     app = current_app._get_current_object()
     ttl = float(app.config.get("MAP_CACHE_SECONDS", 60))
     marker = (today, _change_marker())
     cache = app.extensions.setdefault("maps_public_data", {})
     entry: PublicData | None = cache.get("data")
-    if entry is not None and cache.get("marker") == marker and time.monotonic() - entry.built_at < ttl:
-        return entry
+    if entry is not None and cache.get("marker") == marker:
+        if time.monotonic() - entry.built_at < ttl:
+            return entry
+        if ttl > 0:
+            with _lock:
+                start = not cache.get("refreshing")
+                cache["refreshing"] = True
+            if start:
+                threading.Thread(target=_refresh, args=(app, today, marker), daemon=True).start()
+            return entry
     with _lock:
         entry = cache.get("data")
         if entry is not None and cache.get("marker") == marker and time.monotonic() - entry.built_at < ttl:
             return entry
-        entry = build_public_data(today, marker)
+        entry = build_public_data(today)
         cache["data"], cache["marker"] = entry, marker
         return entry
+
+
+def _refresh(app, today: dt.date, marker) -> None:
+    cache = app.extensions["maps_public_data"]
+    try:
+        with app.app_context():
+            entry = build_public_data(today)
+            db.session.remove()
+        with _lock:
+            if cache.get("marker") == marker:
+                cache["data"] = entry
+    except Exception:  # noqa: BLE001 - keep serving the previous set; the next request tries again
+        app.logger.exception("Refreshing the public map data failed")
+    finally:
+        cache["refreshing"] = False
 
 
 def invalidate() -> None:
     current_app.extensions.get("maps_public_data", {}).clear()
 
 
-def build_public_data(today: dt.date, marker=None) -> PublicData:
+def build_public_data(today: dt.date) -> PublicData:
     started = time.perf_counter()
     insp = (
         sa.select(Inspection.factory_id, sa.func.count(Inspection.id), sa.func.max(Inspection.inspected_on))
@@ -115,14 +143,20 @@ def build_public_data(today: dt.date, marker=None) -> PublicData:
         r["immediate_danger"] = bool(sum(v[2] for v in c.values())) or r["evacuation"] is not None
         r["published_inspections"], r["last_inspected_on"] = published[fid]
         r["boundary_district"] = boundary.get(fid)
-    data = PublicData(key=_key(marker), today=today, factories=rows, by_id={r["id"]: r for r in rows})
+    data = PublicData(key=_content_key(rows), today=today, factories=rows, by_id={r["id"]: r for r in rows})
     data.built_at = time.monotonic()
     data.build_seconds = time.perf_counter() - started
     return data
 
 
-def _key(marker) -> str:
-    return hashlib.sha1(repr(marker).encode()).hexdigest()[:16]
+def _content_key(rows: list[dict]) -> str:
+    """Fingerprint of what the map shows: an unchanged set keeps its rendered map after a refresh."""
+    digest = hashlib.sha1()
+    for r in rows:
+        digest.update(repr((r["id"], r["name"], r["latitude"], r["longitude"], r["district"], r["boundary_district"],
+                            r["cap_status"].value, r["open"], r["overdue"], r["immediate_danger"],
+                            r["evacuation"])).encode())
+    return digest.hexdigest()[:20]
 
 
 def _open_counts(today: dt.date) -> dict[int, dict[str, tuple[int, int, int]]]:

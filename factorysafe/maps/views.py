@@ -47,7 +47,7 @@ def _filters() -> dict:
 def _map_parts(data, lang: str) -> dict:
     """The rendered folium map, kept per data set, language and tile setting."""
     cache = current_app.extensions.setdefault("maps_rendered", {})
-    key = (data.key, data.built_at, lang, current_app.config.get("MAP_TILE_URL"))
+    key = (data.key, data.today, lang, current_app.config.get("MAP_TILE_URL"))
     parts = cache.get(key)
     if parts is None:
         with _render_lock:
