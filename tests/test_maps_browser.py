@@ -82,3 +82,20 @@ def test_map_fits_a_phone(phone_page, live_server, live_build):
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
     box = phone_page.locator(".folium-map").bounding_box()
     assert box["width"] > 300 and box["height"] > 300
+
+
+def test_in_bangla_a_person_finds_gazipur_factories_behind_schedule_and_their_passed_deadlines(
+        page, live_server, live_build):
+    world = public_world(live_server.app, live_build)
+    page.goto(live_server.url + "/map?lang=bn")
+    page.wait_for_selector(".folium-map[data-loaded='1']")
+    page.get_by_label("জেলা", exact=True).select_option(label="গাজীপুর")
+    page.get_by_label("সংশোধন পরিকল্পনার অবস্থা").select_option(label="সময়সীমা পেরিয়েছে")
+    page.wait_for_function("document.querySelector('.folium-map').dataset.shown === '1'")
+    results = page.locator("#map-results li")
+    assert results.count() == 1 and "গাজীপুর" in results.first.inner_text()
+    results.first.get_by_role("link", name="Gazipur Behind Ltd").click()
+    page.wait_for_url(f"{live_server.url}/factories/{world['behind']}")
+    row = page.locator(f"#finding-{world['overdue_finding']}")
+    assert "সময়সীমা পেরিয়ে গেছে" in row.inner_text()  # Overdue
+    assert "অগ্নি" in page.locator("#discipline-fire h3").inner_text()  # Fire
