@@ -135,3 +135,15 @@ def test_published_inspection_appears_at_once_after_publication(app, client, wor
         db.session.commit()
     assert client.get(f"/factories/{world['hidden']}").status_code == 200
     assert "Draft Only Garments" in marker_names(client.get("/map").get_data(as_text=True))
+
+
+def test_a_factory_computed_alone_equals_its_row_in_the_whole_set(app, world):
+    from factorysafe.maps import services
+
+    with app.app_context():
+        alone = {fid: services.build_public_data(TODAY, [fid]).by_id[fid]
+                 for fid in (world["behind"], world["danger"], world["done"])}
+        whole = services.build_public_data(TODAY)
+        assert services.build_public_data(TODAY, [world["hidden"]]).by_id == {}
+    for fid, row in alone.items():
+        assert row == whole.by_id[fid]

@@ -99,7 +99,7 @@ def api_factories():
 
 @bp.route("/api/v1/factories/<int:factory_id>")
 def api_factory(factory_id: int):
-    r = services.public_data(today()).by_id.get(factory_id)
+    r = services.public_factory(today(), factory_id)
     if r is None:
         abort(404)
     item = factory_item(r)

@@ -67,28 +67,45 @@ def public_data(today: dt.date) -> PublicData:
     When only ``MAP_CACHE_SECONDS`` have passed (status changes of existing actions), the current set is
     served while one background thread rebuilds it, so no visitor waits for the rebuild.
     """
+    entry = _usable_cache(today)
+    if entry is not None:
+        return entry
+    cache, marker = current_app.extensions["maps_public_data"], (today, _change_marker())
+    with _lock:
+        entry = _usable_cache(today, start_refresh=False)
+        if entry is None:
+            entry = build_public_data(today)
+            cache["data"], cache["marker"] = entry, marker
+        return entry
+
+
+def public_factory(today: dt.date, factory_id: int) -> dict | None:
+    """One public factory's row: from the cached set when usable, else computed alone (a few ms)."""
+    entry = _usable_cache(today)
+    if entry is None:
+        entry = build_public_data(today, [factory_id])
+    return entry.by_id.get(factory_id)
+
+
+def _usable_cache(today: dt.date, start_refresh: bool = True) -> PublicData | None:
     app = current_app._get_current_object()
     ttl = float(app.config.get("MAP_CACHE_SECONDS", 60))
     marker = (today, _change_marker())
     cache = app.extensions.setdefault("maps_public_data", {})
     entry: PublicData | None = cache.get("data")
-    if entry is not None and cache.get("marker") == marker:
-        if time.monotonic() - entry.built_at < ttl:
-            return entry
-        if ttl > 0:
-            with _lock:
-                start = not cache.get("refreshing")
-                cache["refreshing"] = True
-            if start:
-                threading.Thread(target=_refresh, args=(app, today, marker), daemon=True).start()
-            return entry
-    with _lock:
-        entry = cache.get("data")
-        if entry is not None and cache.get("marker") == marker and time.monotonic() - entry.built_at < ttl:
-            return entry
-        entry = build_public_data(today)
-        cache["data"], cache["marker"] = entry, marker
+    if entry is None or cache.get("marker") != marker:
+        return None
+    if time.monotonic() - entry.built_at < ttl:
         return entry
+    if ttl <= 0:
+        return None
+    if start_refresh:
+        with _lock:
+            start = not cache.get("refreshing")
+            cache["refreshing"] = True
+        if start:
+            threading.Thread(target=_refresh, args=(app, today, marker), daemon=True).start()
+    return entry
 
 
 def _refresh(app, today: dt.date, marker) -> None:
@@ -110,23 +127,29 @@ def invalidate() -> None:
     current_app.extensions.get("maps_public_data", {}).clear()
 
 
-def build_public_data(today: dt.date) -> PublicData:
+cols = [Factory.id, Factory.name, Factory.address, Factory.division, Factory.district, Factory.upazila,
+        Factory.latitude, Factory.longitude, Factory.storeys, Factory.shared_building, Factory.workers,
+        Factory.brands_count, Factory.safety_committee_trained, Factory.safety_committee_trained_on]
+
+
+def build_public_data(today: dt.date, factory_ids: list[int] | None = None) -> PublicData:
+    """The public data set of all factories, or of only ``factory_ids`` (same queries, restricted)."""
     started = time.perf_counter()
     insp = (
         sa.select(Inspection.factory_id, sa.func.count(Inspection.id), sa.func.max(Inspection.inspected_on))
         .where(Inspection.state == PUBLISHED)
         .group_by(Inspection.factory_id)
     )
+    fstmt = sa.select(*cols).order_by(Factory.name, Factory.id)
+    if factory_ids is not None:
+        insp = insp.where(Inspection.factory_id.in_(factory_ids))
+        fstmt = fstmt.where(Factory.id.in_(factory_ids))
     published = {fid: (n, last) for fid, n, last in db.session.execute(insp)}
-    cols = [Factory.id, Factory.name, Factory.address, Factory.division, Factory.district, Factory.upazila,
-            Factory.latitude, Factory.longitude, Factory.storeys, Factory.shared_building, Factory.workers,
-            Factory.brands_count, Factory.safety_committee_trained, Factory.safety_committee_trained_on]
-    rows = [dict(r._mapping) for r in db.session.execute(sa.select(*cols).order_by(Factory.name, Factory.id))
-            if r.id in published]
-    summaries = factory_summaries(today, None, published_only=True,
+    rows = [dict(r._mapping) for r in db.session.execute(fstmt) if r.id in published]
+    summaries = factory_summaries(today, factory_ids, published_only=True,
                                   pending_weight=current_app.config.get("PROGRESS_PENDING_WEIGHT", 0.0))
-    counts = _open_counts(today)
-    evacuations = _evacuations_in_force()
+    counts = _open_counts(today, factory_ids)
+    evacuations = _evacuations_in_force(factory_ids)
     boundary = geo.join_districts(rows)
     for r in rows:
         fid = r["id"]
@@ -159,7 +182,7 @@ def _content_key(rows: list[dict]) -> str:
     return digest.hexdigest()[:20]
 
 
-def _open_counts(today: dt.date) -> dict[int, dict[str, tuple[int, int, int]]]:
+def _open_counts(today: dt.date, factory_ids=None) -> dict[int, dict[str, tuple[int, int, int]]]:
     """{factory: {discipline: (open, overdue, open immediate danger)}} over published findings, new ones included."""
     ca, f = CorrectiveAction, Finding
     not_done = ca.status != ActionStatus.CORRECTED
@@ -176,6 +199,8 @@ def _open_counts(today: dt.date) -> dict[int, dict[str, tuple[int, int, int]]]:
         .where(Inspection.state == PUBLISHED)
         .group_by(f.factory_id, f.discipline)
     )
+    if factory_ids is not None:
+        stmt = stmt.where(f.factory_id.in_(factory_ids))
     out: dict[int, dict] = {}
     for fid, disc, n_open, n_overdue, n_danger in db.session.execute(stmt):
         out.setdefault(fid, {})[Discipline(disc).value] = (int(n_open or 0), int(n_overdue or 0), int(n_danger or 0))
@@ -191,12 +216,14 @@ def public_evacuation_filter():
     return sa.or_(Evacuation.finding_id.is_(None), Evacuation.finding_id.in_(published_finding))
 
 
-def _evacuations_in_force() -> dict[int, dict]:
+def _evacuations_in_force(factory_ids=None) -> dict[int, dict]:
     stmt = (
         sa.select(Evacuation.factory_id, Evacuation.ordered_on, Evacuation.floors, Evacuation.workers_affected)
         .where(Evacuation.resumed_on.is_(None), public_evacuation_filter())
         .order_by(Evacuation.ordered_on)
     )
+    if factory_ids is not None:
+        stmt = stmt.where(Evacuation.factory_id.in_(factory_ids))
     return {fid: {"ordered_on": on, "floors": floors, "workers_affected": workers}
             for fid, on, floors, workers in db.session.execute(stmt)}
 

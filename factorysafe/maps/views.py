@@ -81,8 +81,7 @@ def safety_map():
 @bp.route("/factories/<int:factory_id>")
 def factory_page(factory_id: int):
     day = today()
-    data = services.public_data(day)
-    summary = data.by_id.get(factory_id)
+    summary = services.public_factory(day, factory_id)
     if summary is None:
         abort(404)
     context = pages.factory_context(factory_id, summary, day)
