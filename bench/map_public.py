@@ -80,6 +80,13 @@ def server_figures(app, label: str):
     sample = rng.sample(ids, min(30, len(ids)))
     times = [timed(client, f"/factories/{fid}")[0] for fid in sample]
     print(f"  /factories/<id>: median {ms(statistics.median(times))}, max {ms(max(times))} over {len(sample)} factories")
+    cold = []
+    for fid in sample[:10]:
+        app.extensions.pop("maps_public_data", None)  # as right after a publication: no usable cache
+        cold.append(timed(client, f"/factories/{fid}")[0])
+    print(f"  /factories/<id> with no usable cache (computed alone): median {ms(statistics.median(cold))}, "
+          f"max {ms(max(cold))} over {len(cold)} factories")
+    client.get("/map")
     for url in ("/api/v1/factories?per_page=500", f"/api/v1/factories/{sample[0]}",
                 "/api/v1/findings?per_page=500", "/api/v1/findings?factory_id=%d" % sample[0],
                 "/exports/factories.csv", "/exports/factories.geojson", "/exports/findings.csv"):
