@@ -36,8 +36,7 @@ def test_map_shows_markers_filters_opens_popups_and_stays_on_the_server(page, li
     assert page.locator("#map-count").inner_text() == "Showing 1 of 4 factories"
     assert page.locator("#map-results li").all_inner_texts()[0].startswith("Gazipur Behind Ltd")
     assert "status=behind_schedule" in page.url
-    page.wait_for_selector("path.fs-marker")
-    page.wait_for_timeout(400)  # let the zoom animation settle
+    page.wait_for_selector(".folium-map[data-loaded='1'] path.fs-marker")
     assert shown_on_map(page) == 1
 
     page.locator("path.fs-marker").first.click()
@@ -45,8 +44,8 @@ def test_map_shows_markers_filters_opens_popups_and_stays_on_the_server(page, li
     popup.wait_for()
     assert "Gazipur Behind Ltd" in popup.inner_text() and "Behind schedule" in popup.inner_text()
     assert "Fire" in popup.inner_text()
-    popup.get_by_role("link", name="Open the factory page").click()
-    page.wait_for_url(f"{live_server.url}/factories/{world['behind']}")
+    with page.expect_navigation(url=f"{live_server.url}/factories/{world['behind']}"):
+        popup.get_by_role("link", name="Open the factory page").click()
     assert page.get_by_role("heading", name="Gazipur Behind Ltd").is_visible()
     page.wait_for_selector("#factory-map[data-ready='1']")
 

@@ -148,7 +148,7 @@
       updateList(shown);
       if (fit) {
         var bounds = isFiltered(f) ? boundsOf(shown) : allBounds;
-        if (bounds && bounds.isValid()) map.fitBounds(bounds, {maxZoom: 13, padding: [20, 20]});
+        if (bounds && bounds.isValid()) map.fitBounds(bounds, {maxZoom: 13, padding: [20, 20], animate: false});
       }
       var params = new URLSearchParams();
       if (f.q) params.set("q", form.elements.q.value.trim());
