@@ -1,0 +1,295 @@
+"""Read-only JSON API (no login): /api/v1/factories, /api/v1/factories/<id>, /api/v1/findings, and its
+OpenAPI 3 description at /api/v1/openapi.json. Published data only; errors are JSON (errors.py)."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort, jsonify, request, url_for
+from flask_babel import force_locale
+
+from factorysafe.actions.models import ActionStatus, CorrectiveAction
+from factorysafe.actions.rules import CapStatus
+from factorysafe.db import db
+from factorysafe.errors import UserFacingError
+from factorysafe.inspections.models import Discipline, Finding
+from factorysafe.maps import bp, exports, pages, services
+from factorysafe.maps.services import DISCIPLINES
+from factorysafe.web import today
+
+MAX_PER_PAGE = 500
+DEFAULT_PER_PAGE = 100
+
+
+def _int_arg(name: str, default: int, low: int, high: int | None = None) -> int:
+    raw = request.args.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise UserFacingError(f"'{name}' must be a whole number.", 400) from None
+    if value < low or (high is not None and value > high):
+        bound = f"between {low} and {high}" if high is not None else f"at least {low}"
+        raise UserFacingError(f"'{name}' must be {bound}.", 400)
+    return value
+
+
+def _choice_arg(name: str, choices) -> str:
+    value = request.args.get(name, "").strip()
+    if value and value not in choices:
+        raise UserFacingError(f"'{name}' must be one of: {', '.join(choices)}.", 400)
+    return value
+
+
+def _bool_arg(name: str) -> bool | None:
+    value = request.args.get(name, "").strip().lower()
+    if value == "":
+        return None
+    if value in ("true", "1", "yes"):
+        return True
+    if value in ("false", "0", "no"):
+        return False
+    raise UserFacingError(f"'{name}' must be true or false.", 400)
+
+
+def _page() -> tuple[int, int]:
+    return _int_arg("page", 1, 1), _int_arg("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
+
+
+def factory_item(r: dict) -> dict:
+    evac = r["evacuation"]
+    return {
+        "id": r["id"],
+        "name": r["name"],
+        "cap_status": r["cap_status"].value,
+        "cap_status_label": r["cap_status"].label,
+        "district": r["district"],
+        "division": r["division"],
+        "upazila": r["upazila"],
+        "latitude": r["latitude"],
+        "longitude": r["longitude"],
+        "progress": dict(r["progress"]),
+        "open_actions": {**r["open"], "total": r["open_total"]},
+        "overdue_actions": {**r["overdue"], "total": r["overdue_total"]},
+        "new_findings": r["new_findings"]["total"],
+        "immediate_danger": r["immediate_danger"],
+        "evacuation_in_force_since": evac["ordered_on"].isoformat() if evac else None,
+        "last_inspected_on": r["last_inspected_on"].isoformat() if r["last_inspected_on"] else None,
+        "url": url_for("maps.factory_page", factory_id=r["id"], _external=True),
+    }
+
+
+@bp.route("/api/v1/factories")
+def api_factories():
+    page, per_page = _page()
+    danger = _bool_arg("immediate_danger")
+    rows = services.filter_factories(
+        services.public_data(today()).factories,
+        district=request.args.get("district", ""),
+        cap_status=_choice_arg("cap_status", services.STATUSES),
+        discipline=_choice_arg("discipline", DISCIPLINES),
+        q=request.args.get("q", ""),
+        danger=bool(danger),
+    )
+    if danger is False:
+        rows = [r for r in rows if not r["immediate_danger"]]
+    start = (page - 1) * per_page
+    return jsonify(items=[factory_item(r) for r in rows[start:start + per_page]], page=page, per_page=per_page,
+                   total=len(rows))
+
+
+@bp.route("/api/v1/factories/<int:factory_id>")
+def api_factory(factory_id: int):
+    r = services.public_factory(today(), factory_id)
+    if r is None:
+        abort(404)
+    item = factory_item(r)
+    item.update({
+        "address": r["address"], "storeys": r["storeys"], "shared_building": r["shared_building"],
+        "workers": r["workers"], "brands_count": r["brands_count"],
+        "safety_committee_trained": r["safety_committee_trained"],
+        "safety_committee_trained_on": (r["safety_committee_trained_on"].isoformat()
+                                        if r["safety_committee_trained_on"] else None),
+        "inspections": [{"id": i.id, "type": i.type.value, "inspected_on": i.inspected_on.isoformat()}
+                        for i in pages.published_inspections(factory_id)],
+        "findings_url": url_for("maps.api_findings", factory_id=factory_id, _external=True),
+    })
+    return jsonify(item)
+
+
+def finding_item(m) -> dict:
+    out = {}
+    for key, _ in exports.FINDING_COLUMNS:
+        value = m[key]
+        if key in ("overdue", "immediate_danger"):
+            value = bool(value)
+        elif hasattr(value, "isoformat"):
+            value = value.isoformat()
+        elif hasattr(value, "value"):
+            value = value.value
+        out[key] = value
+    return out
+
+
+@bp.route("/api/v1/findings")
+def api_findings():
+    page, per_page = _page()
+    factory_id = _int_arg("factory_id", 0, 1) if request.args.get("factory_id") else None
+    discipline = _choice_arg("discipline", DISCIPLINES)
+    status = _choice_arg("status", [s.value for s in ActionStatus])
+    overdue = _bool_arg("overdue")
+    day = today()
+    stmt = exports.public_findings_stmt(day)
+    if factory_id is not None:
+        stmt = stmt.where(Finding.factory_id == factory_id)
+    if discipline:
+        stmt = stmt.where(Finding.discipline == Discipline(discipline))
+    if status:
+        stmt = stmt.where(CorrectiveAction.status == ActionStatus(status))
+    if overdue is not None:
+        late = (CorrectiveAction.status != ActionStatus.CORRECTED) & (CorrectiveAction.deadline < day)
+        stmt = stmt.where(late if overdue else ~late)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))
+    rows = db.session.execute(stmt.order_by(Finding.id).limit(per_page).offset((page - 1) * per_page))
+    return jsonify(items=[finding_item(r._mapping) for r in rows], page=page, per_page=per_page, total=total)
+
+
+# --- OpenAPI 3.1 (its schemas are JSON Schema 2020-12) ---------------------------------------------------------------------------------------
+def _progress_schema() -> dict:
+    props = {d: {"type": ["number", "null"], "minimum": 0, "maximum": 1} for d in [*DISCIPLINES, "overall"]}
+    return {"type": "object", "required": [*DISCIPLINES, "overall"], "properties": props,
+            "description": "Share of initial findings verified as corrected, per discipline; null when none."}
+
+
+def _counts_schema(what: str) -> dict:
+    props = {d: {"type": "integer", "minimum": 0} for d in [*DISCIPLINES, "total"]}
+    return {"type": "object", "required": [*DISCIPLINES, "total"], "properties": props, "description": what}
+
+
+def _page_schema(item_ref: str) -> dict:
+    return {"type": "object", "required": ["items", "page", "per_page", "total"], "properties": {
+        "items": {"type": "array", "items": {"$ref": item_ref}},
+        "page": {"type": "integer", "minimum": 1},
+        "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
+        "total": {"type": "integer", "minimum": 0}}}
+
+
+_DATE = {"type": "string", "format": "date"}
+_NULL_DATE = {"type": ["string", "null"], "format": "date"}
+_STR = {"type": "string"}
+_NULL_STR = {"type": ["string", "null"]}
+_INT = {"type": "integer"}
+_NULL_INT = {"type": ["integer", "null"]}
+
+
+def openapi_document() -> dict:
+    factory_props = {
+        "id": _INT, "name": _STR,
+        "cap_status": {"type": "string", "enum": services.STATUSES},
+        "cap_status_label": {"type": "string", "enum": [s.label for s in CapStatus]},
+        "district": _STR, "division": _STR, "upazila": _STR,
+        "latitude": {"type": ["number", "null"]}, "longitude": {"type": ["number", "null"]},
+        "progress": {"$ref": "#/components/schemas/Progress"},
+        "open_actions": {"$ref": "#/components/schemas/OpenActions"},
+        "overdue_actions": {"$ref": "#/components/schemas/OverdueActions"},
+        "new_findings": {"type": "integer", "minimum": 0},
+        "immediate_danger": {"type": "boolean"},
+        "evacuation_in_force_since": _NULL_DATE,
+        "last_inspected_on": _NULL_DATE,
+        "url": {"type": "string", "format": "uri"},
+    }
+    detail_props = {
+        **factory_props, "address": _STR, "storeys": _NULL_INT, "shared_building": {"type": "boolean"},
+        "workers": _NULL_INT, "brands_count": _NULL_INT, "safety_committee_trained": {"type": "boolean"},
+        "safety_committee_trained_on": _NULL_DATE,
+        "inspections": {"type": "array", "items": {"type": "object", "required": ["id", "type", "inspected_on"],
+                                                   "additionalProperties": False, "properties": {
+            "id": _INT, "type": {"type": "string", "enum": ["initial", "follow_up", "special", "complaint"]},
+            "inspected_on": _DATE}}},
+        "findings_url": {"type": "string", "format": "uri"},
+    }
+    finding_props = {
+        "finding_id": _INT, "factory_id": _INT, "factory_name": _STR, "inspection_id": _INT,
+        "inspection_type": {"type": "string", "enum": ["initial", "follow_up", "special", "complaint"]},
+        "inspected_on": _DATE, "discipline": {"type": "string", "enum": DISCIPLINES}, "item_number": _STR,
+        "hazard_code": _NULL_STR, "floor": _STR, "area": _STR, "observation": _STR, "recommendation": _STR,
+        "severity": {"type": "string", "enum": ["priority_1", "high", "medium", "low"]},
+        "immediate_danger": {"type": "boolean"}, "origin": {"type": "string", "enum": ["initial", "new"]},
+        "status": {"type": "string", "enum": [s.value for s in ActionStatus]},
+        "deadline": _DATE, "original_deadline": _DATE, "extensions_approved": {"type": "integer", "minimum": 0},
+        "overdue": {"type": "boolean"}, "reported_fixed_on": _NULL_DATE, "verified_on": _NULL_DATE,
+    }
+    descriptions = {k: str(v) for k, v in exports.FINDING_COLUMNS}
+    for key, schema in finding_props.items():
+        finding_props[key] = {**schema, "description": descriptions[key]}
+
+    def param(name, schema, description, where="query", required=False):
+        return {"name": name, "in": where, "required": required, "schema": schema, "description": description}
+
+    paging = [param("page", {"type": "integer", "minimum": 1, "default": 1}, "Page number, from 1."),
+              param("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE,
+                                 "default": DEFAULT_PER_PAGE}, f"Items per page, at most {MAX_PER_PAGE}.")]
+    error = {"description": "Bad request or not found", "content": {"application/json": {
+        "schema": {"$ref": "#/components/schemas/Error"}}}}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "factorysafe open data API", "version": "1.0.0",
+                 "description": "Read-only, no sign-in. Factories with a published inspection and the findings of "
+                                "published inspections only. Also as files: /exports/factories.csv, "
+                                "/exports/factories.geojson, /exports/findings.csv."},
+        "servers": [{"url": request.host_url.rstrip("/")}],
+        "paths": {
+            "/api/v1/factories": {"get": {
+                "summary": "Factories with a published inspection, filtered and paginated, sorted by name.",
+                "operationId": "listFactories",
+                "parameters": [
+                    param("district", _STR, "District (as registered), e.g. Gazipur."),
+                    param("cap_status", {"type": "string", "enum": services.STATUSES}, "CAP status."),
+                    param("discipline", {"type": "string", "enum": DISCIPLINES},
+                          "Only factories with overdue actions in this discipline."),
+                    param("q", _STR, "Part of the factory's name."),
+                    param("immediate_danger", {"type": "boolean"}, "Open immediate danger or evacuation in force."),
+                    *paging],
+                "responses": {"200": {"description": "A page of factories", "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/FactoryPage"}}}}, "400": error}}},
+            "/api/v1/factories/{factory_id}": {"get": {
+                "summary": "One factory with its profile and published inspections.",
+                "operationId": "getFactory",
+                "parameters": [param("factory_id", _INT, "Factory id.", where="path", required=True)],
+                "responses": {"200": {"description": "The factory", "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/FactoryDetail"}}}}, "404": error}}},
+            "/api/v1/findings": {"get": {
+                "summary": "Findings of published inspections with their corrective action, by id.",
+                "operationId": "listFindings",
+                "parameters": [
+                    param("factory_id", _INT, "Only this factory's findings."),
+                    param("discipline", {"type": "string", "enum": DISCIPLINES}, "Discipline."),
+                    param("status", {"type": "string", "enum": [s.value for s in ActionStatus]},
+                          "Status of the corrective action."),
+                    param("overdue", {"type": "boolean"}, "Past the deadline and not verified (or the opposite)."),
+                    *paging],
+                "responses": {"200": {"description": "A page of findings", "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/FindingPage"}}}}, "400": error}}},
+        },
+        "components": {"schemas": {
+            "Progress": _progress_schema(),
+            "OpenActions": _counts_schema("Corrective actions not verified as corrected, per discipline."),
+            "OverdueActions": _counts_schema("Corrective actions past their deadline, per discipline."),
+            "Factory": {"type": "object", "required": list(factory_props), "additionalProperties": False,
+                        "properties": factory_props},
+            "FactoryDetail": {"type": "object", "required": list(detail_props), "additionalProperties": False,
+                              "properties": detail_props},
+            "Finding": {"type": "object", "required": list(finding_props), "additionalProperties": False,
+                        "properties": finding_props},
+            "FactoryPage": _page_schema("#/components/schemas/Factory"),
+            "FindingPage": _page_schema("#/components/schemas/Finding"),
+            "Error": {"type": "object", "required": ["error"], "properties": {"error": {
+                "type": "object", "required": ["status", "title", "message"], "properties": {
+                    "status": _INT, "title": _STR, "message": _STR}}}},
+        }},
+    }
+
+
+@bp.route("/api/v1/openapi.json")
+def openapi_json():
+    with force_locale("en"):
+        return jsonify(openapi_document())

@@ -1,0 +1,69 @@
+"""Geography apart from views: the district polygons (loaded once) and the spatial join of factories to them."""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+DISTRICTS_FILE = Path(__file__).with_name("data") / "bd_districts.geojson"
+_lock = threading.Lock()
+_districts: gpd.GeoDataFrame | None = None
+
+
+def districts() -> gpd.GeoDataFrame:
+    """Bangladesh's 64 districts (simplified, EPSG:4326), read once per process."""
+    global _districts
+    if _districts is None:
+        with _lock:
+            if _districts is None:
+                gdf = gpd.read_file(DISTRICTS_FILE)
+                _districts = gdf.set_crs(4326, allow_override=True)
+    return _districts
+
+
+def district_names_bn() -> dict[str, str]:
+    gdf = districts()
+    return dict(zip(gdf["ADM2_EN"], gdf["name_bn"]))
+
+
+def points_frame(rows: list[dict]) -> gpd.GeoDataFrame:
+    """Factories (dicts with id, latitude, longitude) as a point GeoDataFrame in EPSG:4326."""
+    df = pd.DataFrame(rows, columns=["id", "latitude", "longitude"]) if rows else pd.DataFrame(
+        {"id": [], "latitude": [], "longitude": []})
+    df = df.dropna(subset=["latitude", "longitude"])
+    return gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["longitude"], df["latitude"]), crs=4326)
+
+
+def join_districts(rows: list[dict]) -> dict[int, str]:
+    """{factory id: district (ADM2_EN) whose polygon holds the factory}, by ``geopandas.sjoin``."""
+    points = points_frame(rows)
+    if points.empty:
+        return {}
+    joined = gpd.sjoin(points, districts()[["ADM2_EN", "geometry"]], how="left", predicate="within")
+    joined = joined[~joined.index.duplicated(keep="first")]
+    return {int(i): d for i, d in zip(joined["id"], joined["ADM2_EN"]) if isinstance(d, str)}
+
+
+def district_layer(behind: dict[str, int], total: dict[str, int]) -> gpd.GeoDataFrame:
+    """Districts with the count of public factories, how many are behind schedule, and the share (-1 without factories)."""
+    gdf = districts().copy()
+    gdf["factories"] = [int(total.get(n, 0)) for n in gdf["ADM2_EN"]]
+    gdf["behind"] = [int(behind.get(n, 0)) for n in gdf["ADM2_EN"]]
+    gdf["share"] = [round(b / t, 3) if t else -1.0 for b, t in zip(gdf["behind"], gdf["factories"])]  # -1: none
+    return gdf
+
+
+_shapes: dict[str, str] = {}
+
+
+def district_geojson(name: str | None) -> str:
+    """One district's polygon as GeoJSON text (cached), or ``null``; safe inside a <script> block."""
+    if not name:
+        return "null"
+    if name not in _shapes:
+        rows = districts()[districts()["ADM2_EN"] == name]
+        text = rows[["ADM2_EN", "geometry"]].to_json(drop_id=True) if len(rows) else "null"
+        _shapes[name] = text.replace("<", "\\u003c")
+    return _shapes[name]

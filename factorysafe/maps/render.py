@@ -1,0 +1,200 @@
+"""The public map with folium, pointed at the vendored Leaflet and MarkerCluster (no CDN, works offline).
+
+folium's defaults pull Leaflet, jQuery, Bootstrap and Font Awesome from CDNs; the classes here replace
+those lists with the app's own static files and drop what the map does not use.
+"""
+from __future__ import annotations
+
+import folium
+from flask import current_app, url_for
+from flask_babel import gettext as _
+from folium.plugins import FastMarkerCluster
+from folium.template import Template
+from jinja2.utils import htmlsafe_json_dumps
+
+from factorysafe.actions.rules import CapStatus
+from factorysafe.maps import geo, labels
+from factorysafe.maps.services import DISCIPLINES, STATUSES, PublicData
+
+BANGLADESH_CENTRE = [23.75, 90.35]
+
+
+def _static(path: str) -> str:
+    return url_for("static", filename=path)
+
+
+class OfflineMap(folium.Map):
+    """A folium Map that loads only the vendored Leaflet and does not restyle the host page."""
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+            <style>
+                #{{ this.get_name() }} { position: relative; width: 100%; height: 100%; }
+            </style>
+            <script>
+                L_NO_TOUCH = {{ this.global_switches.no_touch |tojson}};
+                L_DISABLE_3D = {{ this.global_switches.disable_3d|tojson }};
+            </script>
+        {% endmacro %}
+
+        {% macro html(this, kwargs) %}
+            <div class="folium-map" id={{ this.get_name()|tojson }}></div>
+        {% endmacro %}
+
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = L.map(
+                {{ this.get_name()|tojson }},
+                {
+                    center: {{ this.location|tojson }},
+                    crs: L.CRS.{{ this.crs }},
+                    ...{{this.options|tojavascript}}
+                }
+            );
+            {%- if this.control_scale %}
+            L.control.scale().addTo({{ this.get_name() }});
+            {%- endif %}
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.default_js = [("leaflet", _static("vendor/leaflet/leaflet.js"))]
+        self.default_css = [("leaflet_css", _static("vendor/leaflet/leaflet.css"))]
+
+
+class OfflineFastMarkerCluster(FastMarkerCluster):
+    """FastMarkerCluster with the vendored MarkerCluster 1.5.3; markers are built in bulk (``addLayers``)
+    and handed to ``window.factorysafeMapReady`` so maps.js can filter them without a reload."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = (function(){
+                {{ this.callback }}
+                var data = {{ this.data|tojson }};
+                var cluster = L.markerClusterGroup({{ this.options|tojavascript }});
+                var markers = new Array(data.length);
+                for (var i = 0; i < data.length; i++) {
+                    markers[i] = callback(data[i]);
+                }
+                cluster.addTo({{ this._parent.get_name() }});
+                if (window.factorysafeMapReady) {
+                    window.factorysafeMapReady({{ this._parent.get_name() }}, cluster, markers, data);
+                } else {
+                    cluster.addLayers(markers);
+                }
+                return cluster;
+            })();
+        {% endmacro %}"""
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.default_js = [("markerclusterjs", _static("vendor/leaflet.markercluster/leaflet.markercluster.js"))]
+        self.default_css = [
+            ("markerclustercss", _static("vendor/leaflet.markercluster/MarkerCluster.css")),
+            ("markerclusterdefaultcss", _static("vendor/leaflet.markercluster/MarkerCluster.Default.css")),
+        ]
+
+
+MARKER_CALLBACK = "function (row) { return window.factorysafeMarker(row); }"
+
+# Share of factories behind schedule -> fill colour (ColorBrewer Reds, 4 classes); grey without factories.
+SHARE_CLASSES = [(0.25, "#fee5d9"), (0.5, "#fcae91"), (0.75, "#fb6a4a"), (1.01, "#cb181d")]
+
+
+def share_colour(share) -> str:
+    if share is None or share < 0:
+        return "#f4f4f1"
+    return next(colour for limit, colour in SHARE_CLASSES if share < limit)
+
+
+def marker_rows(data: PublicData) -> tuple[list[list], list[str]]:
+    """Compact rows for the browser: [lat, lon, id, name, status index, danger, open[4], overdue[4],
+    district index, evacuation date or 0]."""
+    districts = sorted({r["district"] for r in data.factories if r["district"]})
+    index = {d: i for i, d in enumerate(districts)}
+    rows = []
+    for r in data.factories:
+        if r["latitude"] is None or r["longitude"] is None:
+            continue
+        evac = r["evacuation"]
+        rows.append([
+            round(r["latitude"], 5), round(r["longitude"], 5), r["id"], r["name"],
+            STATUSES.index(r["cap_status"].value), 1 if r["immediate_danger"] else 0,
+            [r["open"][d] for d in DISCIPLINES], [r["overdue"][d] for d in DISCIPLINES],
+            index.get(r["district"], -1), evac["ordered_on"].isoformat() if evac else 0,
+        ])
+    return rows, districts
+
+
+def district_stats(data: PublicData) -> tuple[dict, dict]:
+    total, behind = {}, {}
+    for r in data.factories:
+        d = r["boundary_district"]
+        if d:
+            total[d] = total.get(d, 0) + 1
+            if r["cap_status"] == CapStatus.BEHIND_SCHEDULE:
+                behind[d] = behind.get(d, 0) + 1
+    return behind, total
+
+
+def build_map(data: PublicData, lang: str) -> dict:
+    """Render the map's parts: ``header`` (CSS/JS links), ``html`` (the map div) and ``script``."""
+    tile_url = current_app.config.get("MAP_TILE_URL")
+    m = OfflineMap(location=BANGLADESH_CENTRE, zoom_start=7, tiles=None, control_scale=True,
+                   min_zoom=6, max_zoom=18)
+    m.options.update(min_zoom=6, max_zoom=18)  # folium passes these to tile layers only; MarkerCluster needs them
+    if tile_url:
+        folium.TileLayer(tiles=tile_url, attr=current_app.config.get("MAP_TILE_ATTRIBUTION") or " ",
+                         name=_("Street map")).add_to(m)
+
+    behind, total = district_stats(data)
+    layer = geo.district_layer(behind, total)
+    layer["label"] = layer["name_bn"] if lang == "bn" else layer["ADM2_EN"]
+    layer["share_text"] = [f"{round(s * 100)} %" if s >= 0 else "–" for s in layer["share"]]
+    layer = layer[["label", "factories", "behind", "share_text", "share", "geometry"]]
+    folium.GeoJson(
+        layer,
+        name=_("Districts: share of factories behind schedule"),
+        style_function=lambda f: {"fillColor": share_colour(f["properties"]["share"]), "color": "#777",
+                                  "weight": 1, "fillOpacity": 0.75 if not tile_url else 0.45},
+        highlight_function=lambda f: {"weight": 3, "color": "#333"},
+        tooltip=folium.GeoJsonTooltip(
+            fields=["label", "factories", "behind", "share_text"],
+            aliases=[_("District"), _("Factories"), _("Behind schedule"), _("Share behind schedule")],
+            localize=False, sticky=True),
+        zoom_on_click=False,
+    ).add_to(m)
+
+    rows, districts = marker_rows(data)
+    OfflineFastMarkerCluster(rows, callback=MARKER_CALLBACK, name=_("Factories"),
+                             options={"chunkedLoading": True, "showCoverageOnHover": False,
+                                      "maxClusterRadius": 50}).add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
+
+    root = m.get_root()
+    root.render()
+    return {"header": root.header.render(), "html": root.html.render(), "script": root.script.render(),
+            "count": len(rows), "districts": districts, "i18n": map_i18n(districts, lang)}
+
+
+def map_i18n(districts: list[str], lang: str) -> str:
+    """Labels and lookups maps.js needs, as JSON for a <script type="application/json"> block."""
+    bn = geo.district_names_bn() if lang == "bn" else {}
+    return htmlsafe_json_dumps({
+        "statuses": [{"value": s.value, "label": str(labels.CAP_STATUS[s]), "colour": labels.CAP_COLOURS[s]}
+                     for s in CapStatus],
+        "disciplines": [{"value": d, "label": str(labels.DISCIPLINE[d])} for d in DISCIPLINES],
+        "districts": [{"value": d, "label": bn.get(d, d)} for d in districts],
+        "factoryUrl": url_for("maps.factory_page", factory_id=0).rsplit("0", 1)[0],
+        "text": {
+            "open": _("Open"), "overdue": _("Overdue"), "discipline": _("Discipline"),
+            "evacuation": _("Evacuation in force since %(date)s", date="{date}"),
+            "danger": _("Immediate danger"), "page": _("Open the factory page"),
+            "showing": _("Showing %(shown)s of %(total)s factories", shown="{shown}", total="{total}"),
+            "more": _("and %(n)s more: narrow the filters to see them in this list", n="{n}"),
+        },
+    }, ensure_ascii=False)

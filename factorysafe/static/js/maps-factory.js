@@ -1,0 +1,21 @@
+/* Small location map on a factory's page: plain Leaflet (vendored), the district as an offline basemap,
+ * a web tile layer only when the server configured one. */
+(function () {
+  "use strict";
+  var el = document.getElementById("factory-map");
+  if (!el || !window.L) return;
+  var lat = parseFloat(el.dataset.lat), lon = parseFloat(el.dataset.lon);
+  var map = L.map(el, {scrollWheelZoom: false}).setView([lat, lon], 11);
+  if (el.dataset.tiles) {
+    L.tileLayer(el.dataset.tiles, {attribution: el.dataset.attribution || ""}).addTo(map);
+  }
+  var shape = document.getElementById("factory-district");
+  if (shape && shape.textContent.trim() && shape.textContent.trim() !== "null") {
+    var layer = L.geoJSON(JSON.parse(shape.textContent), {
+      style: {color: "#777", weight: 1, fillColor: "#e8efe9", fillOpacity: 0.8}
+    }).addTo(map);
+    layer.bringToBack();
+  }
+  L.circleMarker([lat, lon], {radius: 9, color: "#fff", weight: 2, fillColor: "#c62828", fillOpacity: 1}).addTo(map);
+  el.setAttribute("data-ready", "1");
+})();

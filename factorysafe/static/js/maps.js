@@ -1,0 +1,179 @@
+/* factorysafe public map: coloured circle markers, popups built on demand, and filtering in the browser.
+ * folium renders the map and a FastMarkerCluster whose rows are
+ * [lat, lon, id, name, statusIndex, danger, open[4], overdue[4], districtIndex, evacuationDate|0]. */
+(function () {
+  "use strict";
+  var I18N = JSON.parse(document.getElementById("map-i18n").textContent);
+  var LIST_LIMIT = 50;
+
+  function esc(s) {
+    return String(s).replace(/[&<>"']/g, function (c) {
+      return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c];
+    });
+  }
+  function fmt(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (_, k) { return values[k]; });
+  }
+
+  function popupHtml(row) {
+    var status = I18N.statuses[row[4]];
+    var html = '<div class="map-popup"><strong>' + esc(row[3]) + "</strong><br>" +
+      '<span class="badge badge-' + status.value + '">' + esc(status.label) + "</span>";
+    if (row[9]) {
+      html += '<p class="popup-evacuation">' + esc(fmt(I18N.text.evacuation, {date: row[9]})) + "</p>";
+    } else if (row[5]) {
+      html += '<p class="popup-evacuation">' + esc(I18N.text.danger) + "</p>";
+    }
+    html += '<table class="popup-table"><thead><tr><th scope="col">' + esc(I18N.text.discipline) +
+      '</th><th scope="col">' + esc(I18N.text.open) + '</th><th scope="col">' + esc(I18N.text.overdue) +
+      "</th></tr></thead><tbody>";
+    for (var i = 0; i < I18N.disciplines.length; i++) {
+      if (!row[6][i] && !row[7][i]) continue;
+      html += "<tr><td>" + esc(I18N.disciplines[i].label) + "</td><td>" + row[6][i] + "</td><td" +
+        (row[7][i] ? ' class="overdue"' : "") + ">" + row[7][i] + "</td></tr>";
+    }
+    html += "</tbody></table>" +
+      '<a class="popup-link" href="' + I18N.factoryUrl + row[2] + '">' + esc(I18N.text.page) + "</a></div>";
+    return html;
+  }
+
+  window.factorysafeMarker = function (row) {
+    var status = I18N.statuses[row[4]];
+    var marker = L.circleMarker([row[0], row[1]], {
+      radius: row[5] ? 9 : 7,
+      color: row[5] ? "#ff6f00" : "#ffffff",
+      weight: row[5] ? 3 : 1.5,
+      fillColor: status.colour,
+      fillOpacity: 0.9,
+      className: "fs-marker fs-status-" + status.value
+    });
+    marker.row = row;
+    marker.bindPopup(function () { return popupHtml(row); }, {maxWidth: 300});
+    return marker;
+  };
+
+  function currentFilters(form) {
+    return {
+      q: form.elements.q.value.trim().toLowerCase(),
+      status: form.elements.status.value,
+      discipline: form.elements.discipline.value,
+      district: form.elements.district.value,
+      danger: form.elements.danger.checked
+    };
+  }
+
+  function matcher(f) {
+    var statusIndex = -1, disciplineIndex = -1, districtIndex = -2;
+    I18N.statuses.forEach(function (s, i) { if (s.value === f.status) statusIndex = i; });
+    I18N.disciplines.forEach(function (d, i) { if (d.value === f.discipline) disciplineIndex = i; });
+    I18N.districts.forEach(function (d, i) { if (d.value === f.district) districtIndex = i; });
+    return function (row) {
+      if (f.status && row[4] !== statusIndex) return false;
+      if (f.discipline && !(disciplineIndex >= 0 && row[7][disciplineIndex] > 0)) return false;
+      if (f.district && row[8] !== districtIndex) return false;
+      if (f.danger && !row[5]) return false;
+      if (f.q && row[3].toLowerCase().indexOf(f.q) === -1) return false;
+      return true;
+    };
+  }
+
+  function isFiltered(f) {
+    return Boolean(f.q || f.status || f.discipline || f.district || f.danger);
+  }
+
+  function updateList(shown) {
+    var list = document.getElementById("map-results");
+    var more = document.getElementById("map-more");
+    var sorted = shown.slice(0, LIST_LIMIT);
+    var html = "";
+    sorted.forEach(function (m) {
+      var row = m.row, status = I18N.statuses[row[4]];
+      var district = row[8] >= 0 ? I18N.districts[row[8]].label : "";
+      var overdue = row[7].reduce(function (a, b) { return a + b; }, 0);
+      html += '<li><a href="' + I18N.factoryUrl + row[2] + '">' + esc(row[3]) + "</a> " +
+        '<span class="badge badge-' + status.value + '">' + esc(status.label) + "</span> " +
+        '<small class="muted">' + esc(district) + (overdue ? " · " + overdue + " " + esc(I18N.text.overdue) : "") +
+        "</small></li>";
+    });
+    list.innerHTML = html;
+    if (!more) {
+      more = document.createElement("p");
+      more.id = "map-more";
+      more.className = "muted";
+      list.parentNode.appendChild(more);
+    }
+    more.textContent = shown.length > LIST_LIMIT ? fmt(I18N.text.more, {n: shown.length - LIST_LIMIT}) : "";
+  }
+
+  window.factorysafeMapReady = function (map, cluster, markers, data) {
+    var form = document.getElementById("map-filters");
+    var count = document.getElementById("map-count");
+    var container = map.getContainer();
+    var allBounds = boundsOf(markers);
+    var applied = JSON.stringify({q: "", status: "", discipline: "", district: "", danger: false});
+    var loading = false, pending = false;
+
+    function boundsOf(list) {
+      return list.length ? L.latLngBounds(list.map(function (m) { return m.getLatLng(); })) : null;
+    }
+
+    // chunkedLoading adds markers in slices without freezing the page; a new filter waits for the slices.
+    cluster.options.chunkProgress = function (processed, total) {
+      if (processed < total) return;
+      loading = false;
+      container.setAttribute("data-shown", String(cluster.getLayers().length));
+      container.setAttribute("data-loaded", "1");
+      if (pending) { pending = false; apply(true); }
+    };
+
+    function show(list) {
+      loading = true;
+      container.removeAttribute("data-loaded");
+      cluster.clearLayers();
+      cluster.addLayers(list);
+      if (!list.length) cluster.options.chunkProgress(0, 0);
+    }
+
+    function apply(fit) {
+      if (loading) { pending = true; return; }
+      var f = currentFilters(form);
+      var key = JSON.stringify(f);
+      if (key === applied) return;
+      applied = key;
+      var test = matcher(f);
+      var shown = markers.filter(function (m) { return test(m.row); });
+      show(shown);
+      count.textContent = fmt(I18N.text.showing, {shown: shown.length, total: markers.length});
+      container.setAttribute("data-shown", String(shown.length));
+      updateList(shown);
+      if (fit) {
+        var bounds = isFiltered(f) ? boundsOf(shown) : allBounds;
+        if (bounds && bounds.isValid()) map.fitBounds(bounds, {maxZoom: 13, padding: [20, 20], animate: false});
+      }
+      var params = new URLSearchParams();
+      if (f.q) params.set("q", form.elements.q.value.trim());
+      ["status", "discipline", "district"].forEach(function (k) { if (f[k]) params.set(k, f[k]); });
+      if (f.danger) params.set("danger", "1");
+      var qs = params.toString();
+      history.replaceState(null, "", window.location.pathname + (qs ? "?" + qs : ""));
+    }
+
+    if (allBounds && allBounds.isValid()) map.fitBounds(allBounds, {padding: [20, 20]});
+    if (isFiltered(currentFilters(form))) {
+      apply(true);
+    } else {
+      show(markers);
+      container.setAttribute("data-shown", String(markers.length));
+    }
+    container.setAttribute("data-ready", "1");
+
+    var timer = null;
+    form.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () { apply(true); }, 200);
+    });
+    form.addEventListener("change", function () { apply(true); });
+    form.addEventListener("submit", function (ev) { ev.preventDefault(); apply(true); });
+    window.factorysafeMapFilter = apply;
+  };
+})();
