@@ -1,13 +1,15 @@
 """English and Bangla (Flask-Babel). ``?lang=bn`` or the switch picks the language and is remembered."""
 from __future__ import annotations
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import Babel
 
 babel = Babel()
 
 
 def select_locale() -> str:
+    if not has_request_context():  # CLI, background work: messages stay in the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = current_app.config["LANGUAGES"]
     wanted = request.args.get("lang")
     if wanted in languages:
