@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from flask import current_app, has_request_context, request, session
-from flask_babel import Babel
+import flask_wtf.i18n
+from flask_babel import Babel, get_translations, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 
 babel = Babel()
@@ -21,8 +22,36 @@ def select_locale() -> str:
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+# Audit verbs shown in the history of an action or inspection (``{{ ev.verb|audit_verb }}``).
+AUDIT_VERBS = {
+    "update_plan": _l("plan updated"), "report_fix": _l("fix reported"), "verify_fix": _l("fix verified"),
+    "reject_fix": _l("fix rejected"), "add_comment": _l("comment added"),
+    "request_extension": _l("extension requested"), "approve_extension": _l("extension approved"),
+    "decline_extension": _l("extension declined"), "apply_escalation": _l("escalation applied"),
+    "mark_immediate_danger": _l("marked as immediate danger"), "record_resumption": _l("work resumed"),
+    "create_inspection": _l("inspection created"), "update_inspection": _l("inspection updated"),
+    "submit_inspection": _l("inspection submitted"), "publish_inspection": _l("inspection published"),
+    "add_finding": _l("finding added"), "update_finding": _l("finding updated"),
+    "amend_inspection": _l("inspection amended"), "amend_finding": _l("finding amended"),
+}
+
+
+def audit_verb(verb: str) -> str:
+    """Readable, translated name of an audit verb; an unknown verb is shown with spaces."""
+    text = AUDIT_VERBS.get(verb)
+    return str(text) if text is not None else verb.replace("_", " ")
+
+
+def _form_translations():
+    """WTForms' own messages ("This field is required.") come from this app's catalogue: WTForms ships
+    no Bangla, so Flask-WTF's loader (WTForms' locale folder) would leave them in English."""
+    return get_translations() if has_request_context() else None
+
+
 def init_app(app) -> None:
     babel.init_app(app, locale_selector=select_locale)
+    flask_wtf.i18n._get_translations = _form_translations
+    app.jinja_env.filters["audit_verb"] = audit_verb
 
     @app.context_processor
     def inject_locale():
@@ -41,3 +70,20 @@ EXTRA_LABELS = (
     # deadline rules of factorysafe/hazards/catalogue.toml, shown by the public /hazards page
     _l("immediate"), _l("6 weeks"), _l("3 months"), _l("6 months"),
 )
+
+
+def _wtforms_messages() -> None:  # never called: marks the WTForms messages our forms can show
+    gettext("This field is required.")
+    gettext("Invalid input.")
+    gettext("Invalid email address.")
+    gettext("Not a valid choice.")
+    gettext("Not a valid date value.")
+    gettext("Not a valid integer value.")
+    gettext("Not a valid float value.")
+    gettext("Not a valid decimal value.")
+    gettext("Number must be at least %(min)s.")
+    gettext("Number must be at most %(max)s.")
+    gettext("Number must be between %(min)s and %(max)s.")
+    gettext("Field must be between %(min)d and %(max)d characters long.")
+    ngettext("Field must be at least %(min)d character long.", "Field must be at least %(min)d characters long.", 1)
+    ngettext("Field cannot be longer than %(max)d character.", "Field cannot be longer than %(max)d characters.", 1)
