@@ -22,17 +22,28 @@ def select_locale() -> str:
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-# Audit verbs shown in the history of an action or inspection (``{{ ev.verb|audit_verb }}``).
+# Audit verbs shown in the history of an action or inspection (``{{ ev.verb|audit_verb }}``); in English
+# they read as the verb with spaces ("update plan").
 AUDIT_VERBS = {
-    "update_plan": _l("plan updated"), "report_fix": _l("fix reported"), "verify_fix": _l("fix verified"),
-    "reject_fix": _l("fix rejected"), "add_comment": _l("comment added"),
-    "request_extension": _l("extension requested"), "approve_extension": _l("extension approved"),
-    "decline_extension": _l("extension declined"), "apply_escalation": _l("escalation applied"),
-    "mark_immediate_danger": _l("marked as immediate danger"), "record_resumption": _l("work resumed"),
-    "create_inspection": _l("inspection created"), "update_inspection": _l("inspection updated"),
-    "submit_inspection": _l("inspection submitted"), "publish_inspection": _l("inspection published"),
-    "add_finding": _l("finding added"), "update_finding": _l("finding updated"),
-    "amend_inspection": _l("inspection amended"), "amend_finding": _l("finding amended"),
+    "update_plan": _l("update plan"),
+    "report_fix": _l("report fix"),
+    "verify_fix": _l("verify fix"),
+    "reject_fix": _l("reject fix"),
+    "add_comment": _l("add comment"),
+    "request_extension": _l("request extension"),
+    "approve_extension": _l("approve extension"),
+    "decline_extension": _l("decline extension"),
+    "apply_escalation": _l("apply escalation"),
+    "mark_immediate_danger": _l("mark immediate danger"),
+    "record_resumption": _l("record resumption"),
+    "create_inspection": _l("create inspection"),
+    "update_inspection": _l("update inspection"),
+    "submit_inspection": _l("submit inspection"),
+    "publish_inspection": _l("publish inspection"),
+    "add_finding": _l("add finding"),
+    "update_finding": _l("update finding"),
+    "amend_inspection": _l("amend inspection"),
+    "amend_finding": _l("amend finding"),
 }
 
 
