@@ -241,7 +241,7 @@ def _uploads(form: FindingForm):
 
 def _finding_form(inspection: Inspection, finding: Finding | None) -> FindingForm:
     form = FindingForm(obj=finding) if finding else FindingForm()
-    form.discipline.choices = choices((d.value, d.label) for d in inspection.discipline_list)
+    form.discipline.choices = choices((d.value, _l(d.label)) for d in inspection.discipline_list)
     if request.method == "GET":
         if finding is not None:
             form.discipline.data = finding.discipline.value
