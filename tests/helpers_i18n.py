@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 ALLOWED = {
     "factorysafe", "cap", "dcr", "pdf", "csv", "json", "geojson", "api", "utc", "gps", "id", "mm", "mpa", "kn",
     "jpeg", "png", "webp", "heic", "mb", "javascript", "english", "openstreetmap", "leaflet", "noto", "email",
-    "priority", "high", "aci", "bnbc", "osm", "cc", "by", "odbl", "contributors",
+    "aci", "bnbc", "osm", "cc", "by", "odbl", "contributors",
 }
 
 
