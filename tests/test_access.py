@@ -64,3 +64,15 @@ def test_engineer_creates_factory_and_bad_input_keeps_the_form(app, client, auth
     assert ok.status_code == 302
     with app.app_context():
         assert db.session.query(Factory).one().name == "Typed Name Ltd"
+
+
+def test_owner_does_not_see_draft_inspections_in_their_factory_history(client, auth, build):
+    import datetime as dt
+
+    mine = build.factory(name="Mine Garments Ltd")
+    build.inspection(mine, state="published", inspected_on=dt.date(2025, 1, 5))
+    build.inspection(mine, state="draft", inspected_on=dt.date(2025, 9, 9))
+    build.user("owner", email="o@example.test", factories=[mine])
+    auth.login("o@example.test")
+    page = client.get(f"/manage/factories/{mine.id}").get_data(as_text=True)
+    assert "2025-01-05" in page and "2025-09-09" not in page

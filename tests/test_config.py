@@ -1,4 +1,3 @@
-from pathlib import Path
 
 from factorysafe import create_app
 

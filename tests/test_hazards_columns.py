@@ -155,7 +155,7 @@ def test_weak_column_becomes_finding_with_next_structural_item_number(app, clien
     with app.app_context():
         action = db.session.execute(sa.select(CorrectiveAction).filter_by(finding_id=new.id)).scalar_one()
         assert action.deadline == dt.date(2025, 5, 1)  # immediate
-        ev = db.session.execute(sa.select(AuditEvent).filter_by(verb="create_finding", subject_id=new.id)).scalar_one()
+        ev = db.session.execute(sa.select(AuditEvent).filter_by(verb="record_column_check", subject_id=new.id)).scalar_one()
         assert ev.actor_email == "e@example.test" and ev.after_data["dcr"] == pytest.approx(1.455, abs=1e-3)
         assert verify_chain() is None
 
@@ -201,7 +201,7 @@ def test_within_capacity_creates_no_finding(app, client, auth, build):
 
 def test_item_numbers_continue_after_the_highest_never_reusing_gaps(app, build):
     from factorysafe.db import db
-    from factorysafe.hazards.services import next_item_number
+    from factorysafe.inspections.services import next_item_number
     from factorysafe.inspections.models import Discipline, Finding, Inspection
 
     insp = build.inspection(build.factory(), state="draft")

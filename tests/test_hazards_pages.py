@@ -145,7 +145,7 @@ def test_dashboards_show_evacuation_notices(app, client, auth, build):
     from factorysafe.hazards import services
     from factorysafe.inspections.models import Finding
 
-    mine, other = build.factory(name="Mine Ltd"), build.factory(name="Other Ltd")
+    mine, _other = build.factory(name="Mine Ltd"), build.factory(name="Other Ltd")
     build.user("owner", email="o@example.test", factories=[mine])
     build.user("engineer", email="e@example.test")
     fnd = build.finding(build.inspection(mine), discipline="structural", hazard_code="STRUCT-CRACK")

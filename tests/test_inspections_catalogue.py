@@ -61,3 +61,17 @@ def test_finding_form_offers_the_catalogue_and_live_suggestions(client, auth, bu
     auth.login("eng@example.test")
     page = client.get(f"/inspections/{insp.id}/findings/new").get_data(as_text=True)
     assert '<option value="STRUCT-COLUMN-WEAK">' in page and "hazard-suggest.js" in page
+
+
+def test_immediate_danger_finding_offers_the_evacuation_order(app, client, auth, build):
+    insp = _draft(build)
+    auth.login("eng@example.test")
+    assert _post(client, insp.id, immediate_danger="y").status_code == 302
+    with app.app_context():
+        finding_id = db.session.scalars(sa.select(Finding.id)).one()
+    page = client.get(f"/inspections/{insp.id}").get_data(as_text=True)
+    assert f"/hazards/findings/{finding_id}/evacuate" in page
+    order = client.post(f"/hazards/findings/{finding_id}/evacuate",
+                        data={"ordered_on": "2025-03-01", "floors": "2nd floor", "workers_affected": "640"})
+    assert order.status_code == 302
+    assert "Evacuation in force" in client.get(f"/manage/factories/{insp.factory_id}").get_data(as_text=True)

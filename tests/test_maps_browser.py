@@ -8,10 +8,20 @@ from helpers_maps import public_world
 pytestmark = pytest.mark.browser
 
 
+SHOWN_JS = ("() => [...document.querySelectorAll('.marker-cluster span')]"
+            ".reduce((n, s) => n + parseInt(s.textContent, 10), 0)"
+            " + document.querySelectorAll('path.fs-marker').length")
+
+
 def shown_on_map(page) -> int:
     """Factories represented on screen: single markers plus the counts on cluster icons."""
-    clusters = page.locator(".marker-cluster span").all_inner_texts()
-    return page.locator("path.fs-marker").count() + sum(int(t) for t in clusters)
+    return page.evaluate(f"({SHOWN_JS})()")
+
+
+def wait_shown(page, expected: int) -> None:
+    """Clusters animate when they form or split; wait until the screen settles on ``expected``."""
+    page.wait_for_function(f"({SHOWN_JS})() === {expected}", timeout=10_000)
+    assert shown_on_map(page) == expected
 
 
 def watch_requests(page) -> list[str]:
@@ -26,7 +36,7 @@ def test_map_shows_markers_filters_opens_popups_and_stays_on_the_server(page, li
     page.goto(live_server.url + "/map")
     page.wait_for_selector(".folium-map[data-ready='1']")
     page.wait_for_selector(".marker-cluster, path.fs-marker")
-    assert shown_on_map(page) == 4
+    wait_shown(page, 4)
     assert page.locator(".marker-cluster").count() >= 1  # the Dhaka-area factories cluster at country zoom
     assert page.locator("#map-count").inner_text() == "Showing 4 of 4 factories"
     assert page.locator("path.leaflet-interactive").count() > 60  # the district layer (64 districts)
@@ -37,7 +47,7 @@ def test_map_shows_markers_filters_opens_popups_and_stays_on_the_server(page, li
     assert page.locator("#map-results li").all_inner_texts()[0].startswith("Gazipur Behind Ltd")
     assert "status=behind_schedule" in page.url
     page.wait_for_selector(".folium-map[data-loaded='1'] path.fs-marker")
-    assert shown_on_map(page) == 1
+    wait_shown(page, 1)
 
     page.locator("path.fs-marker").first.click()
     popup = page.locator(".leaflet-popup-content")

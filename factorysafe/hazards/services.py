@@ -10,18 +10,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from factorysafe import audit
-from factorysafe.actions.models import CorrectiveAction
 from factorysafe.db import db
 from factorysafe.factories.models import Evacuation, Factory
 from factorysafe.hazards import registry as cat
 from factorysafe.hazards.columns import ColumnInput, ColumnResult, ColumnVerdict, verdict
-from factorysafe.inspections.models import Discipline, Finding, FindingOrigin, Inspection, InspectionState, InspectionType
+from factorysafe.inspections.models import Finding, Inspection, InspectionState
 
 COLUMN_CODE = "STRUCT-COLUMN-WEAK"
 
@@ -33,16 +31,6 @@ class HazardRuleError(ValueError):
         super().__init__(message)
         self.message = message
         self.status = status
-
-
-def next_item_number(inspection: Inspection, discipline: Discipline) -> str:
-    """Next free item number of ``discipline`` in the inspection: S-1, S-2, ... (max + 1, never reused)."""
-    prefix = discipline.prefix
-    numbers = db.session.execute(
-        sa.select(Finding.item_number).where(Finding.inspection_id == inspection.id)
-    ).scalars()
-    used = [int(m[1]) for n in numbers if (m := re.fullmatch(rf"{prefix}-(\d+)", n or ""))]
-    return f"{prefix}-{max(used, default=0) + 1}"
 
 
 def column_observation(col: ColumnInput, result: ColumnResult, location: str) -> str:
@@ -85,29 +73,19 @@ def create_column_finding(
     danger = kind == ColumnVerdict.IMMEDIATE_DANGER
     start = inspection.inspected_on
     location = " ".join(p for p in (column_label.strip(), f"({floor.strip()})" if floor.strip() else "") if p)
-    finding = Finding(
-        inspection_id=inspection.id,
-        factory_id=inspection.factory_id,
-        discipline=hazard.discipline,
-        item_number=next_item_number(inspection, hazard.discipline),
-        hazard_code=hazard.code,
-        floor=floor.strip()[:40],
-        area=column_label.strip()[:120],
-        observation=column_observation(col, result, location),
-        recommendation=hazard.guidance_en,
-        severity=hazard.severity,
-        immediate_danger=danger,
-        origin=FindingOrigin.INITIAL if inspection.type == InspectionType.INITIAL else FindingOrigin.NEW,
-    )
-    db.session.add(finding)
-    db.session.flush()
-    due = cat.deadline_for_hazard(hazard.code, start, hazard.severity)
-    action = CorrectiveAction(finding_id=finding.id, factory_id=inspection.factory_id, deadline=due, original_deadline=due)
-    db.session.add(action)
+    from factorysafe.inspections.services import InspectionRuleError, add_finding  # noqa: PLC0415 - import cycle
+
+    try:  # the one way a finding is made: item number, catalogue severity and deadline, action, audit
+        finding = add_finding(inspection, {
+            "discipline": hazard.discipline.value, "hazard_code": hazard.code, "floor": floor.strip()[:40],
+            "area": column_label.strip()[:120], "observation": column_observation(col, result, location),
+            "recommendation": hazard.guidance_en, "severity": "", "immediate_danger": danger,
+        }, by=by)
+    except InspectionRuleError as exc:
+        raise HazardRuleError(str(exc)) from None
     audit.record(
-        "create_finding", finding, actor=by,
-        after={"item_number": finding.item_number, "hazard_code": finding.hazard_code, "severity": finding.severity,
-               "deadline": due, "immediate_danger": danger, "dcr": round(result.dcr, 3), "inputs": col.__dict__},
+        "record_column_check", finding, actor=by,
+        after={"dcr": round(result.dcr, 3), "inputs": col.__dict__, "immediate_danger": danger},
         note=f"From the column check: DCR {result.dcr:.2f} (limit {dcr_limit:g}, immediate danger over {danger_limit:g}).",
     )
     if danger and evacuate_floors is not None:
