@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -10,14 +12,14 @@ from factorysafe.db import db
 bp = Blueprint("errors", __name__)
 
 MESSAGES = {
-    400: ("Bad request", "The request could not be understood. Please check what you sent and try again."),
-    401: ("Sign-in needed", "Please sign in to see this page."),
-    403: ("Not allowed", "Your account may not see or change this."),
-    404: ("Not found", "There is no such page, or it is not public."),
-    405: ("Not allowed", "That action is not possible here."),
-    409: ("Conflict", "Someone else changed this in the meantime. Reload to see their change, then try again."),
-    413: ("Too large", "The upload is too large. Photos may be at most {limit} MB each; send fewer at once."),
-    500: ("Something went wrong", "The error was logged and nothing was half-saved. Please try again."),
+    400: (_l("Bad request"), _l("The request could not be understood. Please check what you sent and try again.")),
+    401: (_l("Sign-in needed"), _l("Please sign in to see this page.")),
+    403: (_l("Not allowed"), _l("Your account may not see or change this.")),
+    404: (_l("Not found"), _l("There is no such page, or it is not public.")),
+    405: (_l("Not allowed"), _l("That action is not possible here.")),
+    409: (_l("Conflict"), _l("Someone else changed this in the meantime. Reload to see their change, then try again.")),
+    413: (_l("Too large"), _l("The upload is too large. Photos may be at most {limit} MB each; send fewer at once.")),
+    500: (_l("Something went wrong"), _l("The error was logged and nothing was half-saved. Please try again.")),
 }
 
 
@@ -29,11 +31,12 @@ def wants_json_response() -> bool:
 
 
 def error_response(status: int, message: str | None = None):
-    title, default = MESSAGES.get(status, ("Error", "Something went wrong."))
+    title, default = MESSAGES.get(status, (_l("Error"), _l("Something went wrong.")))
+    title = str(title)
     from flask import current_app
 
     limit = current_app.config.get("PHOTO_MAX_BYTES", 0) // (1024 * 1024)
-    message = message or default.format(limit=limit)
+    message = message or str(default).format(limit=limit)
     if wants_json_response():
         return jsonify(error={"status": status, "title": title, "message": message}), status
     return render_template("error.html", status=status, title=title, message=message), status
@@ -41,7 +44,7 @@ def error_response(status: int, message: str | None = None):
 
 @bp.app_errorhandler(CSRFError)
 def csrf_error(e):
-    return error_response(400, "The form expired or was sent from another site. Reload the page and send it again.")
+    return error_response(400, _("The form expired or was sent from another site. Reload the page and send it again."))
 
 
 @bp.app_errorhandler(HTTPException)

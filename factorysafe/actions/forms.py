@@ -1,4 +1,5 @@
 """Forms of the action page. Each carries the action ``version`` it was rendered with."""
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import BooleanField, DateField, HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
@@ -21,65 +22,65 @@ class _Versioned(FlaskForm):
 
 
 class PlanForm(_Versioned):
-    planned_action = TextAreaField("Planned action", validators=[DataRequired(), Length(max=5000)])
-    responsible_person = StringField("Responsible person", validators=[Optional(), Length(max=120)])
-    target_date = DateField("Target date", validators=[Optional()])
-    submit = SubmitField("Save plan")
+    planned_action = TextAreaField(_l("Planned action"), validators=[DataRequired(), Length(max=5000)])
+    responsible_person = StringField(_l("Responsible person"), validators=[Optional(), Length(max=120)])
+    target_date = DateField(_l("Target date"), validators=[Optional()])
+    submit = SubmitField(_l("Save plan"))
 
 
 class ReportFixForm(_Versioned):
-    note = TextAreaField("What was done", validators=[DataRequired(), Length(max=5000)])
-    photos = MultipleFileField("Evidence photos")
-    submit = SubmitField("Report fixed")
+    note = TextAreaField(_l("What was done"), validators=[DataRequired(), Length(max=5000)])
+    photos = MultipleFileField(_l("Evidence photos"))
+    submit = SubmitField(_l("Report fixed"))
 
 
 class VerifyForm(_Versioned):
-    verified_on = DateField("Checked on", validators=[DataRequired()])
-    note = TextAreaField("Verification note", validators=[Optional(), Length(max=5000)])
-    submit = SubmitField("Verify: corrected")
+    verified_on = DateField(_l("Checked on"), validators=[DataRequired()])
+    note = TextAreaField(_l("Verification note"), validators=[Optional(), Length(max=5000)])
+    submit = SubmitField(_l("Verify: corrected"))
 
 
 class RejectForm(_Versioned):
-    reason = TextAreaField("Reason the fix is not accepted", validators=[DataRequired(), Length(max=5000)])
-    submit = SubmitField("Reject fix")
+    reason = TextAreaField(_l("Reason the fix is not accepted"), validators=[DataRequired(), Length(max=5000)])
+    submit = SubmitField(_l("Reject fix"))
 
 
 class CommentForm(FlaskForm):
-    body = TextAreaField("Comment", validators=[DataRequired(), Length(max=5000)])
-    submit = SubmitField("Add comment")
+    body = TextAreaField(_l("Comment"), validators=[DataRequired(), Length(max=5000)])
+    submit = SubmitField(_l("Add comment"))
 
 
 class ExtensionRequestForm(FlaskForm):
-    new_deadline = DateField("New deadline", validators=[DataRequired()])
-    reason = TextAreaField("Reason for the extension", validators=[DataRequired(), Length(max=5000)])
-    submit = SubmitField("Request extension")
+    new_deadline = DateField(_l("New deadline"), validators=[DataRequired()])
+    reason = TextAreaField(_l("Reason for the extension"), validators=[DataRequired(), Length(max=5000)])
+    submit = SubmitField(_l("Request extension"))
 
 
 class ExtensionDecisionForm(FlaskForm):
-    decision = RadioField("Decision", choices=_choices(("approve", "Approve"), ("decline", "Decline")),
+    decision = RadioField(_l("Decision"), choices=_choices(("approve", _l("Approve")), ("decline", _l("Decline"))),
                           validators=[DataRequired()])
-    comment = TextAreaField("Comment", validators=[Optional(), Length(max=5000)])
-    submit = SubmitField("Decide")
+    comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=5000)])
+    submit = SubmitField(_l("Decide"))
 
 
 class EscalationForm(FlaskForm):
-    stage = SelectField("Stage", choices=_choices(("1", "1 · Notice letter"), ("2", "2 · Mandatory meeting"),
-                                          ("3", "3 · Termination (ineligible)")), validators=[DataRequired()])
-    note = TextAreaField("Note", validators=[DataRequired(), Length(max=5000)])
-    submit = SubmitField("Apply escalation")
+    stage = SelectField(_l("Stage"), choices=_choices(("1", _l("1 · Notice letter")), ("2", _l("2 · Mandatory meeting")),
+                                          ("3", _l("3 · Termination (ineligible)"))), validators=[DataRequired()])
+    note = TextAreaField(_l("Note"), validators=[DataRequired(), Length(max=5000)])
+    submit = SubmitField(_l("Apply escalation"))
 
 
 class CapFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    discipline = SelectField("Discipline", choices=_choices(("", "All"), ("fire", "Fire"), ("electrical", "Electrical"),
-                                                    ("structural", "Structural"), ("boiler", "Boiler")),
+    discipline = SelectField(_l("Discipline"), choices=_choices(("", _l("All")), ("fire", _l("Fire")), ("electrical", _l("Electrical")),
+                                                    ("structural", _l("Structural")), ("boiler", _l("Boiler"))),
                              validators=[Optional()])
-    status = SelectField("Status", choices=_choices(("", "All"), ("in_progress", "In progress"),
-                                            ("pending_verification", "Pending verification"),
-                                            ("corrected", "Corrected")), validators=[Optional()])
-    origin = SelectField("Findings", choices=_choices(("", "All"), ("initial", "Initial"), ("new", "New")),
+    status = SelectField(_l("Status"), choices=_choices(("", _l("All")), ("in_progress", _l("In progress")),
+                                            ("pending_verification", _l("Pending verification")),
+                                            ("corrected", _l("Corrected"))), validators=[Optional()])
+    origin = SelectField(_l("Findings"), choices=_choices(("", _l("All")), ("initial", _l("Initial")), ("new", _l("New"))),
                          validators=[Optional()])
-    overdue = BooleanField("Overdue only")
-    submit = SubmitField("Filter")
+    overdue = BooleanField(_l("Overdue only"))
+    submit = SubmitField(_l("Filter"))

@@ -18,14 +18,17 @@ from factorysafe import audit
 from factorysafe.actions.models import (
     ActionComment, ActionStatus, CorrectiveAction, DeadlineExtension, ExtensionStatus,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from factorysafe.actions.rules import add_months
 from factorysafe.db import db, utcnow
 from factorysafe.factories.models import Escalation, Factory
 
 MAX_EVIDENCE_PHOTOS = 10
 PLAN_FIELDS = ("planned_action", "responsible_person", "target_date")
-CONFLICT_MESSAGE = ("Someone else changed this action while you were editing it. Their change is shown below; "
-                    "your text is kept in the form: check it and send it again.")
+CONFLICT_MESSAGE = _l("Someone else changed this action while you were editing it. Their change is shown below; "
+                      "your text is kept in the form: check it and send it again.")
 
 
 class ActionError(Exception):
@@ -71,18 +74,18 @@ def may_comment(user, action: CorrectiveAction) -> bool:
 
 def _require_owner(action: CorrectiveAction, by) -> None:
     if not is_factory_owner(by, action.factory_id):
-        raise NotAllowed("Only an owner of this factory may do this.")
+        raise NotAllowed(_("Only an owner of this factory may do this."))
 
 
 def _require_engineer(by) -> None:
     if not is_engineer(by):
-        raise NotAllowed("Only an engineer or an administrator may do this.")
+        raise NotAllowed(_("Only an engineer or an administrator may do this."))
 
 
 def check_version(obj, expected: int | None) -> None:
     """Optimistic locking: the form carried the version it edited; a different one is a conflict."""
     if expected is not None and int(expected) != obj.version:
-        raise VersionConflict(CONFLICT_MESSAGE)
+        raise VersionConflict(str(CONFLICT_MESSAGE))
 
 
 def _snapshot(action: CorrectiveAction, *fields: str) -> dict:
@@ -96,13 +99,13 @@ def update_plan(action: CorrectiveAction, planned_action: str, responsible_perso
     _require_owner(action, by)
     check_version(action, version)
     if action.status == ActionStatus.CORRECTED:
-        raise WrongState("This action is already corrected; its plan can no longer change.")
+        raise WrongState(_("This action is already corrected; its plan can no longer change."))
     planned_action = (planned_action or "").strip()
     responsible_person = (responsible_person or "").strip()
     if not planned_action:
-        raise InvalidInput("Describe the planned action.")
+        raise InvalidInput(_("Describe the planned action."))
     if len(responsible_person) > 120:
-        raise InvalidInput("The responsible person may be at most 120 characters.")
+        raise InvalidInput(_("The responsible person may be at most 120 characters."))
     values = {"planned_action": planned_action, "responsible_person": responsible_person, "target_date": target_date}
     before, after = audit.diff(action, list(PLAN_FIELDS), values)
     if not after:
@@ -127,13 +130,14 @@ def report_fix(action: CorrectiveAction, note: str, photos: Iterable[tuple[Binar
     _require_owner(action, by)
     check_version(action, version)
     if action.status != ActionStatus.IN_PROGRESS:
-        raise WrongState(f"A fix can only be reported for an action in progress; this one is {action.status.label}.")
+        raise WrongState(_("A fix can only be reported for an action in progress; this one is %(status)s.",
+                            status=_(action.status.label)))
     note = (note or "").strip()
     photos = list(photos)
     if not note:
-        raise InvalidInput("Describe what was done to fix the hazard.")
+        raise InvalidInput(_("Describe what was done to fix the hazard."))
     if len(photos) > MAX_EVIDENCE_PHOTOS:
-        raise InvalidInput(f"Send at most {MAX_EVIDENCE_PHOTOS} photos at once.")
+        raise InvalidInput(_("Send at most %(n)s photos at once.", n=MAX_EVIDENCE_PHOTOS))
     before = _snapshot(action, "status", "reported_fixed_on", "fix_note")
     photo_ids = []
     for stream, filename in photos:
@@ -153,13 +157,14 @@ def verify_fix(action: CorrectiveAction, *, by, verified_on: dt.date, note: str 
     _require_engineer(by)
     check_version(action, version)
     if action.status != ActionStatus.PENDING_VERIFICATION:
-        raise WrongState(f"Only a fix pending verification can be verified; this action is {action.status.label}.")
+        raise WrongState(_("Only a fix pending verification can be verified; this action is %(status)s.",
+                            status=_(action.status.label)))
     if verified_on is None:
-        raise InvalidInput("Give the date the fix was checked.")
+        raise InvalidInput(_("Give the date the fix was checked."))
     if today is not None and verified_on > today:
-        raise InvalidInput("The verification date cannot be in the future.")
+        raise InvalidInput(_("The verification date cannot be in the future."))
     if action.reported_fixed_on and verified_on < action.reported_fixed_on:
-        raise InvalidInput("The verification date cannot be before the fix was reported.")
+        raise InvalidInput(_("The verification date cannot be before the fix was reported."))
     before = _snapshot(action, "status", "verified_on", "verified_by_id")
     action.status = ActionStatus.CORRECTED
     action.verified_on = verified_on
@@ -175,10 +180,11 @@ def reject_fix(action: CorrectiveAction, reason: str, *, by, version: int | None
     _require_engineer(by)
     check_version(action, version)
     if action.status != ActionStatus.PENDING_VERIFICATION:
-        raise WrongState(f"Only a fix pending verification can be rejected; this action is {action.status.label}.")
+        raise WrongState(_("Only a fix pending verification can be rejected; this action is %(status)s.",
+                            status=_(action.status.label)))
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput("Give the reason the fix is not accepted.")
+        raise InvalidInput(_("Give the reason the fix is not accepted."))
     before = _snapshot(action, "status", "rejection_reason")
     action.status = ActionStatus.IN_PROGRESS
     action.rejection_reason = reason
@@ -190,12 +196,12 @@ def reject_fix(action: CorrectiveAction, reason: str, *, by, version: int | None
 # --- comments -----------------------------------------------------------------------------------
 def add_comment(action: CorrectiveAction, body: str, *, by) -> ActionComment:
     if not may_comment(by, action):
-        raise NotAllowed("Only the factory's owners and engineers may comment on this action.")
+        raise NotAllowed(_("Only the factory's owners and engineers may comment on this action."))
     body = (body or "").strip()
     if not body:
-        raise InvalidInput("Write a comment first.")
+        raise InvalidInput(_("Write a comment first."))
     if len(body) > 5000:
-        raise InvalidInput("A comment may be at most 5,000 characters.")
+        raise InvalidInput(_("A comment may be at most 5,000 characters."))
     comment = ActionComment(action=action, author_id=by.id, body=body)
     db.session.add(comment)
     db.session.flush()
@@ -208,14 +214,14 @@ def request_extension(action: CorrectiveAction, new_deadline: dt.date, reason: s
     """The owner asks for a later deadline, with a reason; one open request at a time."""
     _require_owner(action, by)
     if action.status == ActionStatus.CORRECTED:
-        raise WrongState("This action is already corrected; it needs no extension.")
+        raise WrongState(_("This action is already corrected; it needs no extension."))
     if any(x.status == ExtensionStatus.REQUESTED for x in action.extensions):
-        raise WrongState("An extension request for this action is already waiting for a decision.")
+        raise WrongState(_("An extension request for this action is already waiting for a decision."))
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput("Give the reason for the extension.")
+        raise InvalidInput(_("Give the reason for the extension."))
     if new_deadline is None or new_deadline <= action.deadline:
-        raise InvalidInput(f"The new deadline must be later than the current one ({action.deadline.isoformat()}).")
+        raise InvalidInput(_("The new deadline must be later than the current one (%(date)s).", date=action.deadline.isoformat()))
     ext = DeadlineExtension(action=action, requested_by_id=by.id, reason=reason, previous_deadline=action.deadline,
                             requested_deadline=new_deadline)
     db.session.add(ext)
@@ -229,10 +235,10 @@ def decide_extension(extension: DeadlineExtension, approve: bool, comment: str, 
     """An engineer approves (the deadline moves) or declines a request; the request stays on record."""
     _require_engineer(by)
     if extension.status != ExtensionStatus.REQUESTED:
-        raise WrongState("This extension request has already been decided.")
+        raise WrongState(_("This extension request has already been decided."))
     comment = (comment or "").strip()
     if not approve and not comment:
-        raise InvalidInput("Say why the extension is declined.")
+        raise InvalidInput(_("Say why the extension is declined."))
     action = extension.action
     before = {"extension_status": extension.status, "deadline": action.deadline}
     extension.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.DECLINED
@@ -257,14 +263,14 @@ def apply_escalation(factory: Factory, stage: int, note: str, *, by, today: dt.d
     try:
         stage = int(stage)
     except (TypeError, ValueError):
-        raise InvalidInput("Choose stage 1, 2 or 3.") from None
+        raise InvalidInput(_("Choose stage 1, 2 or 3.")) from None
     if stage not in STAGE_LABELS:
-        raise InvalidInput("Choose stage 1, 2 or 3.")
+        raise InvalidInput(_("Choose stage 1, 2 or 3."))
     if stage <= (factory.escalation_stage or 0):
-        raise WrongState(f"This factory is already at escalation stage {factory.escalation_stage}.")
+        raise WrongState(_("This factory is already at escalation stage %(stage)s.", stage=factory.escalation_stage))
     note = (note or "").strip()
     if not note:
-        raise InvalidInput("Write a note for the escalation (what was sent or decided).")
+        raise InvalidInput(_("Write a note for the escalation (what was sent or decided)."))
     before = {"escalation_stage": factory.escalation_stage, "ineligible_since": factory.ineligible_since,
               "requalify_on": factory.requalify_on}
     requalify_on = None

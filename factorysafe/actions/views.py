@@ -160,7 +160,7 @@ def report_fix(action_id: int):
         try:
             services.report_fix(a, f.note.data, files, by=current_user, today=today(), version=f.version_value())
         except PhotoRejected as exc:
-            raise services.ActionError(f"Photo not accepted: {exc}", exc.status) from None
+            raise services.ActionError(_("Photo not accepted: %(reason)s", reason=exc), exc.status) from None
 
     response = _perform(action_id, "report", _owner, op, _("Fix reported. An engineer will verify it."))
     if isinstance(response, tuple) and response[1] >= 400 and shas:
@@ -218,7 +218,7 @@ def decide_extension(extension_id: int):
     except StaleDataError:
         db.session.rollback()
         return _render(_load(action_id), 409, {f"decide-{extension_id}": form},
-                       "Someone else changed this action at the same moment; check it and decide again.")
+                       _("Someone else changed this action at the same moment; check it and decide again."))
     flash(_("Extension approved: the deadline moved.") if form.decision.data == "approve" else _("Extension declined."), "info")
     return redirect(url_for("actions.action_detail", action_id=action_id))
 
@@ -281,12 +281,12 @@ def apply_escalation(factory_id: int):
         db.session.commit()
     except services.ActionError as exc:
         db.session.rollback()
-        return render_template("error.html", status=exc.status, title="Escalation not applied",
+        return render_template("error.html", status=exc.status, title=_("Escalation not applied"),
                                message=exc.message), exc.status
     except StaleDataError:
         db.session.rollback()
-        return render_template("error.html", status=409, title="Conflict",
-                               message="Someone else changed this factory at the same moment; reload and try again."), 409
+        return render_template("error.html", status=409, title=_("Conflict"),
+                               message=_("Someone else changed this factory at the same moment; reload and try again.")), 409
     flash(_("Escalation stage %(stage)s applied to %(name)s.", stage=form.stage.data, name=factory.name), "info")
     return redirect(target)
 

@@ -1,11 +1,13 @@
 """Accounts, sign-in and the access rules every view uses."""
 from flask import Blueprint
+from flask_babel import lazy_gettext
 from flask_login import LoginManager
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
-login_manager.login_message = "Please sign in to see that page."
+login_manager.login_message = lazy_gettext("Please sign in to see that page.")
+login_manager.localize_callback = str  # translated when it is flashed (the session stores plain text)
 login_manager.login_message_category = "info"
 
 

@@ -2,6 +2,7 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from factorysafe.auth import bp
@@ -25,7 +26,7 @@ def login():
     if form.validate_on_submit():
         user = db.session.scalar(sa.select(User).where(User.email == form.email.data.strip().lower()))
         if user is None or not user.active or not user.check_password(form.password.data):
-            flash("Wrong email or password.", "error")
+            flash(_("Wrong email or password."), "error")
             return render_template("auth/login.html", form=form), 401
         login_user(user)
         return redirect(_safe_next(request.args.get("next")))
@@ -36,5 +37,5 @@ def login():
 @bp.route("/logout", methods=["GET", "POST"])
 def logout():
     logout_user()
-    flash("You are signed out.", "info")
+    flash(_("You are signed out."), "info")
     return redirect(url_for("main.index"))

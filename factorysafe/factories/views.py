@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from factorysafe.actions.queries import factory_summaries
@@ -51,7 +52,7 @@ def factory_new():
     if form.validate_on_submit():
         factory = services.create_factory(form.values(), actor=current_user)
         db.session.commit()
-        flash(f"Factory {factory.name} created.", "info")
+        flash(_("Factory %(name)s created.", name=factory.name), "info")
         return redirect(url_for("factories.factory_detail", factory_id=factory.id))
     return render_template("factories/form.html", form=form, factory=None), 400 if form.errors else 200
 
@@ -64,7 +65,7 @@ def factory_edit(factory_id: int):
     if form.validate_on_submit():
         services.update_factory(factory, form.values(), actor=current_user)
         db.session.commit()
-        flash("Factory saved.", "info")
+        flash(_("Factory saved."), "info")
         return redirect(url_for("factories.factory_detail", factory_id=factory.id))
     return render_template("factories/form.html", form=form, factory=factory), 400 if form.errors else 200
 

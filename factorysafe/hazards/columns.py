@@ -29,6 +29,8 @@ import enum
 import math
 from dataclasses import asdict, dataclass
 
+from flask_babel import gettext as _
+
 PHI_TIED = 0.65  # ACI 318-19 Table 21.2.2, compression-controlled, other (tied)
 PN_MAX_FACTOR_TIED = 0.80  # ACI 318-19 Table 22.4.2.1(a)
 DEAD_FACTOR, LIVE_FACTOR = 1.2, 1.6  # ACI 318-19 Eq. (5.3.1b)
@@ -118,11 +120,11 @@ def check_column(col: ColumnInput) -> ColumnResult:
     rho = ast / ag
     warnings = []
     if rho < RHO_MIN:
-        warnings.append(f"Reinforcement ratio {rho:.2%} is below the 1 % minimum of ACI 318-19 §10.6.1.1.")
+        warnings.append(_("Reinforcement ratio %(rho)s is below the 1 %% minimum of ACI 318-19 §10.6.1.1.", rho=f"{rho:.2%}"))
     if rho > RHO_MAX:
-        warnings.append(f"Reinforcement ratio {rho:.2%} is above the 8 % maximum of ACI 318-19 §10.6.1.1.")
+        warnings.append(_("Reinforcement ratio %(rho)s is above the 8 %% maximum of ACI 318-19 §10.6.1.1.", rho=f"{rho:.2%}"))
     if min(col.b_mm, col.h_mm) < 250:
-        warnings.append("A side under 250 mm is slender for a multi-storey column; check buckling separately.")
+        warnings.append(_("A side under 250 mm is slender for a multi-storey column; check buckling separately."))
     return ColumnResult(ag, ast, rho, po, pn_max, phi_pn, wu, pu, pu / phi_pn, tuple(warnings))
 
 

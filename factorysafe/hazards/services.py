@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from factorysafe import audit
 from factorysafe.db import db
@@ -61,10 +62,11 @@ def create_column_finding(
     not None the evacuation is ordered in the same transaction ("" = the whole building).
     """
     if inspection.state != InspectionState.DRAFT:
-        raise HazardRuleError("Findings can only be added to an inspection in draft.", 409)
+        raise HazardRuleError(_("Findings can only be added to an inspection in draft."), 409)
     kind = verdict(result.dcr, dcr_limit, danger_limit)
     if kind == ColumnVerdict.OK:
-        raise HazardRuleError(f"DCR {result.dcr:.2f} is within the limit {dcr_limit:g}: no finding to record.")
+        raise HazardRuleError(_("DCR %(dcr)s is within the limit %(limit)s: no finding to record.",
+                                 dcr=f"{result.dcr:.2f}", limit=f"{dcr_limit:g}"))
     hazard = cat.current().get(COLUMN_CODE)
     if hazard is None:
         raise HazardRuleError(f"{COLUMN_CODE} is missing from the hazard catalogue.", 500)
@@ -107,14 +109,14 @@ def order_evacuation(
     """
     if finding is not None:
         if finding.factory_id != factory.id:
-            raise HazardRuleError("That finding belongs to another factory.")
+            raise HazardRuleError(_("That finding belongs to another factory."))
         in_force = db.session.execute(
             sa.select(Evacuation.id).where(Evacuation.finding_id == finding.id, Evacuation.resumed_on.is_(None))
         ).first()
         if in_force:
-            raise HazardRuleError("An evacuation for this finding is already in force.", 409)
+            raise HazardRuleError(_("An evacuation for this finding is already in force."), 409)
     if workers_affected is not None and workers_affected < 0:
-        raise HazardRuleError("Workers affected cannot be negative.")
+        raise HazardRuleError(_("Workers affected cannot be negative."))
     floors = " ".join((floors or "").split())[:200]
     evacuation = Evacuation(
         factory_id=factory.id, finding_id=finding.id if finding is not None else None, ordered_on=ordered_on,
@@ -144,10 +146,10 @@ def record_resumption(
 ) -> Evacuation:
     """Record the date work may resume (not before the order) and the workers affected."""
     if resumed_on < evacuation.ordered_on:
-        raise HazardRuleError(
-            f"Work cannot resume before the evacuation was ordered ({evacuation.ordered_on.isoformat()}).")
+        raise HazardRuleError(_("Work cannot resume before the evacuation was ordered (%(date)s).",
+                                 date=evacuation.ordered_on.isoformat()))
     if workers_affected is not None and workers_affected < 0:
-        raise HazardRuleError("Workers affected cannot be negative.")
+        raise HazardRuleError(_("Workers affected cannot be negative."))
     new = {"resumed_on": resumed_on, "workers_affected": workers_affected}
     if note and note.strip():
         new["note"] = (evacuation.note + "\n" if evacuation.note else "") + note.strip()

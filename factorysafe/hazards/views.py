@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -84,9 +85,10 @@ def _draft_inspection(inspection_id: int | None) -> tuple[Inspection | None, str
         return None, None
     inspection = db.session.get(Inspection, inspection_id)
     if inspection is None:
-        return None, f"There is no inspection {inspection_id}."
+        return None, _("There is no inspection %(id)s.", id=inspection_id)
     if inspection.state != InspectionState.DRAFT:
-        return None, f"Inspection {inspection_id} is {inspection.state.label.lower()}: findings can only be added to a draft."
+        return None, _("Inspection %(id)s is %(state)s: findings can only be added to a draft.", id=inspection_id,
+                       state=_(inspection.state.label).lower())
     return inspection, None
 
 
@@ -114,7 +116,7 @@ def column_check():
         if form.create_finding.data:
             if inspection is None:
                 if not problem:
-                    form.inspection_id.errors.append("Give the id of a draft inspection to record the finding in.")
+                    form.inspection_id.errors.append(_("Give the id of a draft inspection to record the finding in."))
                 return render_template("hazards/column_check.html", **ctx), 400
             try:
                 finding = services.create_column_finding(
@@ -129,10 +131,11 @@ def column_check():
                 return render_template("hazards/column_check.html", **ctx), exc.status
             except (IntegrityError, StaleDataError):
                 db.session.rollback()
-                flash("Someone added a finding to this inspection at the same time. Send the form again.", "error")
+                flash(_("Someone added a finding to this inspection at the same time. Send the form again."), "error")
                 return render_template("hazards/column_check.html", **ctx), 409
-            flash(f"Finding {finding.item_number} ({finding.hazard_code}) recorded"
-                  + (" as immediate danger; evacuation ordered." if finding.immediate_danger else "."), "info")
+            flash(_("Finding %(number)s (%(code)s) recorded as immediate danger; evacuation ordered.", number=finding.item_number,
+                    code=finding.hazard_code) if finding.immediate_danger else
+                  _("Finding %(number)s (%(code)s) recorded.", number=finding.item_number, code=finding.hazard_code), "info")
             if finding.immediate_danger:
                 ev = db.session.query(Evacuation).filter_by(finding_id=finding.id).first()
                 if ev is not None:
@@ -161,9 +164,9 @@ def order_evacuation(finding_id: int):
             return render_template("hazards/evacuate.html", form=form, finding=finding, factory=factory), exc.status
         except StaleDataError:
             db.session.rollback()
-            flash("Someone changed this finding in the meantime. Reload and try again.", "error")
+            flash(_("Someone changed this finding in the meantime. Reload and try again."), "error")
             return render_template("hazards/evacuate.html", form=form, finding=finding, factory=factory), 409
-        flash("Evacuation ordered.", "info")
+        flash(_("Evacuation ordered."), "info")
         return redirect(url_for("hazards.evacuation_detail", evacuation_id=ev.id))
     return render_template("hazards/evacuate.html", form=form, finding=finding, factory=factory), 400 if form.errors else 200
 
@@ -185,7 +188,8 @@ def evacuation_detail(evacuation_id: int):
             db.session.rollback()
             form.resumed_on.errors.append(exc.message)
         else:
-            flash(f"Work may resume on {ev.resumed_on.isoformat()}: {ev.days_closed(ev.resumed_on)} days closed.", "info")
+            flash(_("Work may resume on %(date)s: %(days)s days closed.", date=ev.resumed_on.isoformat(),
+                    days=ev.days_closed(ev.resumed_on)), "info")
             return redirect(url_for("hazards.evacuation_detail", evacuation_id=ev.id))
     return render_template("hazards/evacuation.html", ev=ev, factory=ev.factory, finding=finding, form=form,
                            day=today()), 400 if form.errors else 200

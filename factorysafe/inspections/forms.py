@@ -1,6 +1,7 @@
 """Forms of the inspection workflow (Flask-WTF, CSRF on). Every form that edits carries ``version``."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (
@@ -31,15 +32,15 @@ class CheckboxListField(SelectMultipleField):
 
 
 class InspectionForm(FlaskForm):
-    factory_id = SelectField("Factory", coerce=int, validators=[DataRequired()])
-    type = SelectField("Inspection type", choices=choices((t.value, t.label) for t in InspectionType),
+    factory_id = SelectField(_l("Factory"), coerce=int, validators=[DataRequired()])
+    type = SelectField(_l("Inspection type"), choices=choices((t.value, _l(t.label)) for t in InspectionType),
                        validators=[DataRequired()])
-    inspected_on = DateField("Date of the visit", validators=[DataRequired()])
-    disciplines = CheckboxListField("Disciplines covered", choices=choices((d.value, d.label) for d in Discipline),
+    inspected_on = DateField(_l("Date of the visit"), validators=[DataRequired()])
+    disciplines = CheckboxListField(_l("Disciplines covered"), choices=choices((d.value, _l(d.label)) for d in Discipline),
                                     default=[d.value for d in Discipline])
-    engineer_ids = CheckboxListField("Team of engineers", coerce=int)
-    summary = TextAreaField("Summary", validators=[Optional(), Length(max=5000)])
-    amendment_reason = TextAreaField("Reason for the amendment", validators=[Optional(), Length(max=2000)])
+    engineer_ids = CheckboxListField(_l("Team of engineers"), coerce=int)
+    summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=5000)])
+    amendment_reason = TextAreaField(_l("Reason for the amendment"), validators=[Optional(), Length(max=2000)])
     version = HiddenField()
 
     def values(self) -> dict:
@@ -50,26 +51,26 @@ class InspectionForm(FlaskForm):
         if not field.data:
             from wtforms.validators import ValidationError
 
-            raise ValidationError("Choose at least one discipline.")
+            raise ValidationError(_l("Choose at least one discipline."))
 
 
 class FindingForm(FlaskForm):
-    discipline = SelectField("Discipline", choices=choices((d.value, d.label) for d in Discipline),
+    discipline = SelectField(_l("Discipline"), choices=choices((d.value, _l(d.label)) for d in Discipline),
                              validators=[DataRequired()])
-    hazard_code = StringField("Hazard category", validators=[Optional(), Length(max=64)])
-    floor = StringField("Floor", validators=[Optional(), Length(max=40)])
-    area = StringField("Area", validators=[Optional(), Length(max=120)])
-    observation = TextAreaField("Observation", validators=[DataRequired(), Length(max=10000)])
-    recommendation = TextAreaField("Recommendation", validators=[DataRequired(), Length(max=10000)])
-    severity = SelectField("Severity", choices=choices([("", "From the hazard catalogue")] + [(s.value, s.label) for s in Severity]),
+    hazard_code = StringField(_l("Hazard category"), validators=[Optional(), Length(max=64)])
+    floor = StringField(_l("Floor"), validators=[Optional(), Length(max=40)])
+    area = StringField(_l("Area"), validators=[Optional(), Length(max=120)])
+    observation = TextAreaField(_l("Observation"), validators=[DataRequired(), Length(max=10000)])
+    recommendation = TextAreaField(_l("Recommendation"), validators=[DataRequired(), Length(max=10000)])
+    severity = SelectField(_l("Severity"), choices=choices([("", _l("From the hazard catalogue"))] + [(s.value, _l(s.label)) for s in Severity]),
                            default="", validators=[Optional()])
-    severity_override_reason = StringField("Reason for a severity other than the catalogue's",
+    severity_override_reason = StringField(_l("Reason for a severity other than the catalogue's"),
                                            validators=[Optional(), Length(max=500)])
-    immediate_danger = BooleanField("Immediate danger: evacuation recommended")
-    deadline_override = DateField("Fixed deadline (overrides the rule)", validators=[Optional()])
-    deadline_override_reason = StringField("Reason for the other deadline", validators=[Optional(), Length(max=500)])
-    photos = MultipleFileField("Photos")
-    amendment_reason = TextAreaField("Reason for the amendment", validators=[Optional(), Length(max=2000)])
+    immediate_danger = BooleanField(_l("Immediate danger: evacuation recommended"))
+    deadline_override = DateField(_l("Fixed deadline (overrides the rule)"), validators=[Optional()])
+    deadline_override_reason = StringField(_l("Reason for the other deadline"), validators=[Optional(), Length(max=500)])
+    photos = MultipleFileField(_l("Photos"))
+    amendment_reason = TextAreaField(_l("Reason for the amendment"), validators=[Optional(), Length(max=2000)])
     version = HiddenField()
 
     VALUE_FIELDS = ("discipline", "hazard_code", "floor", "area", "observation", "recommendation", "severity",
@@ -82,7 +83,7 @@ class FindingForm(FlaskForm):
         if field.data and not (self.deadline_override_reason.data or "").strip():
             from wtforms.validators import ValidationError
 
-            raise ValidationError("Give a reason for the other deadline.")
+            raise ValidationError(_l("Give a reason for the other deadline."))
 
 
 class StateForm(FlaskForm):

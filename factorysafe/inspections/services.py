@@ -14,6 +14,7 @@ import re
 from typing import Any, Iterable
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm.attributes import flag_modified
 
 from factorysafe import audit
@@ -58,11 +59,12 @@ def check_version(obj, version: Any, what: str) -> None:
     try:
         seen = int(version)
     except (TypeError, ValueError):
-        raise InspectionRuleError("The form's version is not valid; reload the page.") from None
+        raise InspectionRuleError(_("The form's version is not valid; reload the page.")) from None
     if seen != obj.version:
-        raise EditConflict(f"Someone else changed this {what} while you were editing it (you edited version "
-                           f"{seen}, it is now version {obj.version}). Your entries are kept below: compare them "
-                           "with the saved values and save again.")
+        thing = {"inspection": _("inspection"), "finding": _("finding")}.get(what, what)
+        raise EditConflict(_("Someone else changed this %(thing)s while you were editing it (you edited version "
+                             "%(seen)s, it is now version %(now)s). Your entries are kept below: compare them "
+                             "with the saved values and save again.", thing=thing, seen=seen, now=obj.version))
 
 
 def _amendment(inspection: Inspection, reason: str | None) -> str:
@@ -71,8 +73,8 @@ def _amendment(inspection: Inspection, reason: str | None) -> str:
         return ""
     reason = (reason or "").strip()
     if not reason:
-        raise InspectionRuleError(f"This inspection is {inspection.state.label.lower()}: a change is an amendment "
-                                  "and needs a reason.")
+        raise InspectionRuleError(_("This inspection is %(state)s: a change is an amendment and needs a reason.",
+                                    state=_(inspection.state.label).lower()))
     return reason
 
 
@@ -85,7 +87,7 @@ def _disciplines(values: Iterable[str] | str) -> str:
         values = values.split(",")
     chosen = {Discipline(v) for v in values if v}
     if not chosen:
-        raise InspectionRuleError("Choose at least one discipline the inspection covers.")
+        raise InspectionRuleError(_("Choose at least one discipline the inspection covers."))
     return ",".join(d.value for d in Discipline if d in chosen)
 
 
@@ -97,7 +99,7 @@ def _team(engineer_ids: Iterable[int], by) -> list:
         ids.add(by.id)
     users = list(db.session.scalars(sa.select(User).where(User.id.in_(ids)).order_by(User.name, User.email)))
     if any(u.role not in (Role.ENGINEER, Role.ADMIN) for u in users) or len(users) != len(ids):
-        raise InspectionRuleError("The team may only hold engineers.")
+        raise InspectionRuleError(_("The team may only hold engineers."))
     return users
 
 
@@ -126,7 +128,8 @@ def update_inspection(inspection: Inspection, values: dict, *, by, version=None,
     present = {f.discipline.value for f in inspection.findings}
     missing = present - set(new["disciplines"].split(","))
     if missing:
-        raise InspectionRuleError("Findings exist for " + ", ".join(sorted(missing)) + ": keep those disciplines.")
+        raise InspectionRuleError(_("Findings exist for %(disciplines)s: keep those disciplines.",
+                                    disciplines=", ".join(sorted(missing))))
     before, after = audit.diff(inspection, list(INSPECTION_FIELDS), new)
     team = _team(values.get("engineer_ids", [u.id for u in inspection.engineers]), None)
     if {u.id for u in team} != {u.id for u in inspection.engineers}:
@@ -154,7 +157,7 @@ def update_inspection(inspection: Inspection, values: dict, *, by, version=None,
 def submit_inspection(inspection: Inspection, *, by, version=None) -> Inspection:
     check_version(inspection, version, "inspection")
     if inspection.state != InspectionState.DRAFT:
-        raise InspectionRuleError("Only a draft inspection can be submitted.", 409)
+        raise InspectionRuleError(_("Only a draft inspection can be submitted."), 409)
     inspection.state = InspectionState.SUBMITTED
     inspection.submitted_at = utcnow()
     audit.record("submit_inspection", inspection, actor=by, before={"state": "draft"}, after={"state": "submitted"},
@@ -165,7 +168,7 @@ def submit_inspection(inspection: Inspection, *, by, version=None) -> Inspection
 def publish_inspection(inspection: Inspection, *, by, version=None) -> Inspection:
     check_version(inspection, version, "inspection")
     if inspection.state != InspectionState.SUBMITTED:
-        raise InspectionRuleError("Only a submitted inspection can be published.", 409)
+        raise InspectionRuleError(_("Only a submitted inspection can be published."), 409)
     inspection.state = InspectionState.PUBLISHED
     inspection.published_at = utcnow()
     audit.record("publish_inspection", inspection, actor=by, before={"state": "submitted"},
@@ -206,7 +209,7 @@ def _catalogue_defaults(values: dict, inspection: Inspection, deadline_override,
     except CatalogueDefaultError as exc:
         raise InspectionRuleError(exc.message) from None
     if filled.get("severity") in (None, ""):
-        raise InspectionRuleError("Choose a severity, or a hazard category from the catalogue to take its severity.")
+        raise InspectionRuleError(_("Choose a severity, or a hazard category from the catalogue to take its severity."))
     return {**values, **{k: filled[k] for k in ("discipline", "severity", "severity_override_reason") if k in filled}}
 
 
@@ -222,7 +225,8 @@ def _clean_values(values: dict, inspection: Inspection) -> dict:
     if "discipline" in clean:
         clean["discipline"] = Discipline(clean["discipline"])
         if clean["discipline"] not in inspection.discipline_list:
-            raise InspectionRuleError(f"This inspection does not cover {clean['discipline'].label.lower()}.")
+            raise InspectionRuleError(_("This inspection does not cover %(discipline)s.",
+                                        discipline=_(clean["discipline"].label).lower()))
     if "severity" in clean:
         clean["severity"] = Severity(clean["severity"])
     for k in ("hazard_code",):
@@ -239,7 +243,7 @@ def _clean_values(values: dict, inspection: Inspection) -> dict:
 def _check_override(deadline_override: dt.date | None, reason: str | None) -> str:
     reason = (reason or "").strip()
     if deadline_override is not None and not reason:
-        raise InspectionRuleError("Give a reason for setting a deadline other than the severity's.")
+        raise InspectionRuleError(_("Give a reason for setting a deadline other than the severity's."))
     return reason if deadline_override is not None else ""
 
 

@@ -6,6 +6,8 @@ import click
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -19,7 +21,7 @@ from factorysafe.inspections.forms import FindingForm, InspectionForm, StateForm
 from factorysafe.inspections.models import Discipline, Finding, Inspection, InspectionState, Photo
 from factorysafe.web import dashboard_panel
 
-CONFLICT = "Someone else changed this while you were editing it. Your entries are kept below: check them against the saved values and save again."
+CONFLICT = _l("Someone else changed this while you were editing it. Your entries are kept below: check them against the saved values and save again.")
 
 
 # --- access -------------------------------------------------------------------------------------
@@ -113,7 +115,7 @@ def inspection_new():
             flash(str(exc), "error")
             status = exc.status
         else:
-            flash(f"Inspection of {factory.name} on {inspection.inspected_on.isoformat()} created.", "info")
+            flash(_("Inspection of %(name)s on %(date)s created.", name=factory.name, date=inspection.inspected_on.isoformat()), "info")
             return redirect(url_for("inspections.inspection_detail", inspection_id=inspection.id))
     elif form.errors:
         status = 400
@@ -137,7 +139,7 @@ def inspection_edit(inspection_id: int):
                 inspection = db.session.get(Inspection, inspection_id)
                 form.version.data = inspection.version
         else:
-            flash("Inspection saved.", "info")
+            flash(_("Inspection saved."), "info")
             return redirect(url_for("inspections.inspection_detail", inspection_id=inspection.id))
     elif form.errors:
         status = 400
@@ -148,10 +150,10 @@ def _failed(exc) -> int:
     """Roll back, show the reason; return the HTTP status for the re-rendered form."""
     db.session.rollback()
     if isinstance(exc, StaleDataError):
-        flash(CONFLICT, "error")
+        flash(str(CONFLICT), "error")
         return 409
     if isinstance(exc, uploads.PhotoRejected):
-        flash(f"Photo not accepted: {exc} Nothing was saved; please choose the photos again.", "error")
+        flash(_("Photo not accepted: %(reason)s Nothing was saved; please choose the photos again.", reason=exc), "error")
         return exc.status
     flash(str(exc), "error")
     return exc.status
@@ -215,13 +217,13 @@ def _state_change(inspection_id: int, operation, done: str):
 @engineer_required
 def inspection_submit(inspection_id: int):
     return _state_change(inspection_id, services.submit_inspection,
-                         "Inspection submitted: it is locked; later changes are amendments with a reason.")
+                         _("Inspection submitted: it is locked; later changes are amendments with a reason."))
 
 
 @bp.route("/inspections/<int:inspection_id>/publish", methods=["POST"])
 @engineer_required
 def inspection_publish(inspection_id: int):
-    return _state_change(inspection_id, services.publish_inspection, "Inspection published: the public can see it.")
+    return _state_change(inspection_id, services.publish_inspection, _("Inspection published: the public can see it."))
 
 
 def _hazard_codes() -> list[tuple[str, str]]:
@@ -239,7 +241,7 @@ def _uploads(form: FindingForm):
 
 def _finding_form(inspection: Inspection, finding: Finding | None) -> FindingForm:
     form = FindingForm(obj=finding) if finding else FindingForm()
-    form.discipline.choices = choices((d.value, d.label) for d in inspection.discipline_list)
+    form.discipline.choices = choices((d.value, _l(d.label)) for d in inspection.discipline_list)
     if request.method == "GET":
         if finding is not None:
             form.discipline.data = finding.discipline.value
@@ -273,14 +275,14 @@ def finding_new(inspection_id: int):
                 db.session.rollback()
                 inspection = db.session.get(Inspection, inspection_id)
                 if attempt == 2:
-                    flash(CONFLICT, "error")
+                    flash(str(CONFLICT), "error")
                     status = 409
                 continue
             except (services.InspectionRuleError, uploads.PhotoRejected, StaleDataError) as exc:
                 status = _failed(exc)
                 inspection = db.session.get(Inspection, inspection_id)
             else:
-                flash(f"Finding {finding.item_number} saved with {len(photos)} photo(s).", "info")
+                flash(_("Finding %(number)s saved with %(count)s photo(s).", number=finding.item_number, count=len(photos)), "info")
                 return redirect(url_for("inspections.inspection_detail", inspection_id=inspection_id,
                                         _anchor=f"finding-{finding.id}"))
             break
@@ -314,7 +316,7 @@ def finding_edit(finding_id: int):
             if status == 409:
                 form.version.data = finding.version
         else:
-            flash(f"Finding {finding.item_number} saved.", "info")
+            flash(_("Finding %(number)s saved.", number=finding.item_number), "info")
             return redirect(url_for("inspections.inspection_detail", inspection_id=inspection.id,
                                     _anchor=f"finding-{finding.id}"))
     elif form.errors:
