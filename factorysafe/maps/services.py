@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from flask import current_app
 
-from factorysafe.actions.models import ActionStatus, CorrectiveAction
-from factorysafe.actions.queries import factory_summaries
+from factorysafe.actions.models import CorrectiveAction
+from factorysafe.actions.queries import count_rows, summarise
 from factorysafe.actions.rules import CapStatus
 from factorysafe.db import db
 from factorysafe.factories.models import Evacuation, Factory
@@ -127,38 +127,52 @@ def invalidate() -> None:
     current_app.extensions.get("maps_public_data", {}).clear()
 
 
+status_cols = [Factory.cap_agreed_on, Factory.ineligible_since, Factory.requalify_on]  # not public: status only
 cols = [Factory.id, Factory.name, Factory.address, Factory.division, Factory.district, Factory.upazila,
         Factory.latitude, Factory.longitude, Factory.storeys, Factory.shared_building, Factory.workers,
         Factory.brands_count, Factory.safety_committee_trained, Factory.safety_committee_trained_on]
 
 
 def build_public_data(today: dt.date, factory_ids: list[int] | None = None) -> PublicData:
-    """The public data set of all factories, or of only ``factory_ids`` (same queries, restricted)."""
+    """The public data set of all factories, or of only ``factory_ids`` (same queries, restricted).
+
+    Four queries, each grouped in the database and read as plain tuples (no ORM objects): published
+    inspections per factory, the public factories' fields, action counts per factory, discipline and origin
+    (shared with ``factory_summaries``), and the evacuations in force.
+    """
     started = time.perf_counter()
+    conn = db.session.connection()
     insp = (
         sa.select(Inspection.factory_id, sa.func.count(Inspection.id), sa.func.max(Inspection.inspected_on))
         .where(Inspection.state == PUBLISHED)
         .group_by(Inspection.factory_id)
     )
-    fstmt = sa.select(*cols).order_by(Factory.name, Factory.id)
+    fstmt = sa.select(*cols, *status_cols).order_by(Factory.name, Factory.id)
     if factory_ids is not None:
         insp = insp.where(Inspection.factory_id.in_(factory_ids))
         fstmt = fstmt.where(Factory.id.in_(factory_ids))
-    published = {fid: (n, last) for fid, n, last in db.session.execute(insp)}
-    rows = [dict(r._mapping) for r in db.session.execute(fstmt) if r.id in published]
-    summaries = factory_summaries(today, factory_ids, published_only=True,
-                                  pending_weight=current_app.config.get("PROGRESS_PENDING_WEIGHT", 0.0))
-    counts = _open_counts(today, factory_ids)
+    published = {fid: (n, last) for fid, n, last in conn.execute(insp)}
+    keys = [c.key for c in cols]
+    width = len(keys)
+    rows, status_inputs = [], {}
+    for t in conn.execute(fstmt):
+        if t[0] in published:
+            rows.append(dict(zip(keys, t[:width])))
+            status_inputs[t[0]] = tuple(t[width:])
+    counts = count_rows(today, factory_ids, published_only=True, with_danger=True)
+    summaries = summarise(today, counts, status_inputs, current_app.config.get("PROGRESS_PENDING_WEIGHT", 0.0))
+    per_discipline = _open_counts(counts)
     evacuations = _evacuations_in_force(factory_ids)
     boundary = geo.join_districts(rows)
+    zeros = (0, 0, 0)
     for r in rows:
         fid = r["id"]
         s = summaries[fid]
-        c = counts.get(fid, {})
+        c = per_discipline.get(fid, {})
         r["cap_status"] = s["cap_status"]
         r["progress"] = {k: (round(v, 4) if v is not None else None) for k, v in s["progress"].items()}
-        r["open"] = {d: c.get(d, (0, 0, 0))[0] for d in DISCIPLINES}
-        r["overdue"] = {d: c.get(d, (0, 0, 0))[1] for d in DISCIPLINES}
+        r["open"] = {d: c.get(d, zeros)[0] for d in DISCIPLINES}
+        r["overdue"] = {d: c.get(d, zeros)[1] for d in DISCIPLINES}
         r["open_total"] = sum(r["open"].values())
         r["overdue_total"] = sum(r["overdue"].values())
         r["new_findings"] = s["new_findings"]
@@ -182,28 +196,18 @@ def _content_key(rows: list[dict]) -> str:
     return digest.hexdigest()[:20]
 
 
-def _open_counts(today: dt.date, factory_ids=None) -> dict[int, dict[str, tuple[int, int, int]]]:
-    """{factory: {discipline: (open, overdue, open immediate danger)}} over published findings, new ones included."""
-    ca, f = CorrectiveAction, Finding
-    not_done = ca.status != ActionStatus.CORRECTED
-    stmt = (
-        sa.select(
-            f.factory_id, f.discipline,
-            sa.func.sum(sa.case((not_done, 1), else_=0)),
-            sa.func.sum(sa.case((not_done & (ca.deadline < today), 1), else_=0)),
-            sa.func.sum(sa.case((not_done & f.immediate_danger, 1), else_=0)),
-        )
-        .select_from(f)
-        .join(ca, ca.finding_id == f.id)
-        .join(Inspection, Inspection.id == f.inspection_id)
-        .where(Inspection.state == PUBLISHED)
-        .group_by(f.factory_id, f.discipline)
-    )
-    if factory_ids is not None:
-        stmt = stmt.where(f.factory_id.in_(factory_ids))
+def _open_counts(count_rows) -> dict[int, dict[str, tuple[int, int, int]]]:
+    """{factory: {discipline: (open, overdue, open immediate danger)}} over published findings, new ones included,
+    from the tuples of ``count_rows(..., with_danger=True)`` (origins added up)."""
     out: dict[int, dict] = {}
-    for fid, disc, n_open, n_overdue, n_danger in db.session.execute(stmt):
-        out.setdefault(fid, {})[Discipline(disc).value] = (int(n_open or 0), int(n_overdue or 0), int(n_danger or 0))
+    for fid, disc, _origin, total, corrected, _pending, overdue, danger in count_rows:
+        per = out.get(fid)
+        if per is None:
+            per = out[fid] = {}
+        n_open, n_overdue, n_danger = total - int(corrected or 0), int(overdue or 0), int(danger or 0)
+        prev = per.get(disc)
+        per[disc] = (n_open, n_overdue, n_danger) if prev is None else (
+            prev[0] + n_open, prev[1] + n_overdue, prev[2] + n_danger)
     return out
 
 
@@ -225,7 +229,7 @@ def _evacuations_in_force(factory_ids=None) -> dict[int, dict]:
     if factory_ids is not None:
         stmt = stmt.where(Evacuation.factory_id.in_(factory_ids))
     return {fid: {"ordered_on": on, "floors": floors, "workers_affected": workers}
-            for fid, on, floors, workers in db.session.execute(stmt)}
+            for fid, on, floors, workers in db.session.connection().execute(stmt)}
 
 
 # --- filtering, shared by the API and the map's server-side links --------------------------------------
