@@ -1,6 +1,7 @@
 """Geography apart from views: the district polygons (loaded once) and the spatial join of factories to them."""
 from __future__ import annotations
 
+import json
 import threading
 from pathlib import Path
 
@@ -44,6 +45,21 @@ def join_districts(rows: list[dict]) -> dict[int, str]:
     joined = gpd.sjoin(points, districts()[["ADM2_EN", "geometry"]], how="left", predicate="within")
     joined = joined[~joined.index.duplicated(keep="first")]
     return {int(i): d for i, d in zip(joined["id"], joined["ADM2_EN"]) if isinstance(d, str)}
+
+
+_features: dict | None = None
+
+
+def district_features() -> dict:
+    """The districts' ``__geo_interface__`` (ids, bounding boxes, geometries) as plain JSON-ready dicts, converted
+    once per process: the map then adds its per-render properties without another GeoJSON round trip.
+    Shared: callers must copy what they change."""
+    global _features
+    if _features is None:
+        with _lock:
+            if _features is None:
+                _features = json.loads(json.dumps(districts()[["geometry"]].__geo_interface__))
+    return _features
 
 
 def district_layer(behind: dict[str, int], total: dict[str, int]) -> gpd.GeoDataFrame:

@@ -155,9 +155,16 @@ def build_map(data: PublicData, lang: str) -> dict:
     layer = geo.district_layer(behind, total)
     layer["label"] = layer["name_bn"] if lang == "bn" else layer["ADM2_EN"]
     layer["share_text"] = [f"{round(s * 100)} %" if s >= 0 else "–" for s in layer["share"]]
-    layer = layer[["label", "factories", "behind", "share_text", "share", "geometry"]]
+    # The constant geometries come converted once (geo.district_features); only the properties are per render.
+    base = geo.district_features()
+    features = []
+    for feature, props in zip(base["features"], layer[["label", "factories", "behind", "share_text", "share"]]
+                              .astype(object).to_dict("records")):
+        feature = dict(feature)
+        feature["properties"] = props
+        features.append(feature)
     folium.GeoJson(
-        layer,
+        {**base, "features": features},
         name=_("Districts: share of factories behind schedule"),
         style_function=lambda f: {"fillColor": share_colour(f["properties"]["share"]), "color": "#777",
                                   "weight": 1, "fillOpacity": 0.75 if not tile_url else 0.45},

@@ -19,11 +19,11 @@ import sqlalchemy as sa
 from flask import current_app
 
 from factorysafe.actions.models import CorrectiveAction
-from factorysafe.actions.queries import count_rows, summarise
-from factorysafe.actions.rules import CapStatus
+from factorysafe.actions.queries import count_rows
+from factorysafe.actions.rules import CapStatus, FactoryCounts, cap_status, progress_rate
 from factorysafe.db import db
 from factorysafe.factories.models import Evacuation, Factory
-from factorysafe.inspections.models import Discipline, Finding, Inspection, InspectionState
+from factorysafe.inspections.models import Discipline, Finding, FindingOrigin, Inspection, InspectionState
 from factorysafe.maps import geo
 
 DISCIPLINES = [d.value for d in Discipline]
@@ -136,7 +136,8 @@ cols = [Factory.id, Factory.name, Factory.address, Factory.division, Factory.dis
 def build_public_data(today: dt.date, factory_ids: list[int] | None = None) -> PublicData:
     """The public data set of all factories, or of only ``factory_ids`` (same queries, restricted).
 
-    Four queries, each grouped in the database and read as plain tuples (no ORM objects): published
+    Four queries, each grouped in the database and read as plain tuples (no ORM objects), then one pass in
+    Python over the grouped counts (``_tally``): published
     inspections per factory, the public factories' fields, action counts per factory, discipline and origin
     (shared with ``factory_summaries``), and the evacuations in force.
     """
@@ -159,25 +160,38 @@ def build_public_data(today: dt.date, factory_ids: list[int] | None = None) -> P
         if t[0] in published:
             rows.append(dict(zip(keys, t[:width])))
             status_inputs[t[0]] = tuple(t[width:])
-    counts = count_rows(today, factory_ids, published_only=True, with_danger=True)
-    summaries = summarise(today, counts, status_inputs, current_app.config.get("PROGRESS_PENDING_WEIGHT", 0.0))
-    per_discipline = _open_counts(counts)
+    tallies = _tally(count_rows(today, factory_ids, published_only=True, with_danger=True))
+    weight = current_app.config.get("PROGRESS_PENDING_WEIGHT", 0.0)
     evacuations = _evacuations_in_force(factory_ids)
     boundary = geo.join_districts(rows)
-    zeros = (0, 0, 0)
     for r in rows:
         fid = r["id"]
-        s = summaries[fid]
-        c = per_discipline.get(fid, {})
-        r["cap_status"] = s["cap_status"]
-        r["progress"] = {k: (round(v, 4) if v is not None else None) for k, v in s["progress"].items()}
-        r["open"] = {d: c.get(d, zeros)[0] for d in DISCIPLINES}
-        r["overdue"] = {d: c.get(d, zeros)[1] for d in DISCIPLINES}
-        r["open_total"] = sum(r["open"].values())
-        r["overdue_total"] = sum(r["overdue"].values())
-        r["new_findings"] = s["new_findings"]
+        initial, open_, overdue, new, danger = tallies.get(fid) or _empty_tally()
+        i_total = i_corrected = i_pending = 0
+        progress = {}
+        for d in DISCIPLINES:
+            v = initial.get(d)
+            if v is None:
+                progress[d] = None
+                continue
+            total, corrected, pending = v
+            i_total += total
+            i_corrected += corrected
+            i_pending += pending
+            progress[d] = _rounded(progress_rate(corrected, pending, total, weight))
+        progress["overall"] = _rounded(progress_rate(i_corrected, i_pending, i_total, weight))
+        agreed, inel, requal = status_inputs[fid]
+        counts = FactoryCounts(initial_total=i_total, initial_corrected=i_corrected, overdue=sum(overdue.values()))
+        r["cap_status"] = cap_status(counts, cap_agreed=agreed is not None, ineligible_since=inel,
+                                     requalify_on=requal, today=today)
+        r["progress"] = progress
+        r["open"] = open_
+        r["overdue"] = overdue
+        r["open_total"] = sum(open_.values())
+        r["overdue_total"] = counts.overdue
+        r["new_findings"] = {"total": new[0], "corrected": new[1], "pending": new[2], "overdue": new[3]}
         r["evacuation"] = evacuations.get(fid)
-        r["immediate_danger"] = bool(sum(v[2] for v in c.values())) or r["evacuation"] is not None
+        r["immediate_danger"] = bool(danger) or r["evacuation"] is not None
         r["published_inspections"], r["last_inspected_on"] = published[fid]
         r["boundary_district"] = boundary.get(fid)
     data = PublicData(key=_content_key(rows), today=today, factories=rows, by_id={r["id"]: r for r in rows})
@@ -196,18 +210,36 @@ def _content_key(rows: list[dict]) -> str:
     return digest.hexdigest()[:20]
 
 
-def _open_counts(count_rows) -> dict[int, dict[str, tuple[int, int, int]]]:
-    """{factory: {discipline: (open, overdue, open immediate danger)}} over published findings, new ones included,
-    from the tuples of ``count_rows(..., with_danger=True)`` (origins added up)."""
-    out: dict[int, dict] = {}
-    for fid, disc, _origin, total, corrected, _pending, overdue, danger in count_rows:
-        per = out.get(fid)
-        if per is None:
-            per = out[fid] = {}
-        n_open, n_overdue, n_danger = total - int(corrected or 0), int(overdue or 0), int(danger or 0)
-        prev = per.get(disc)
-        per[disc] = (n_open, n_overdue, n_danger) if prev is None else (
-            prev[0] + n_open, prev[1] + n_overdue, prev[2] + n_danger)
+def _rounded(rate: float | None) -> float | None:
+    return round(rate, 4) if rate is not None else None
+
+
+def _empty_tally() -> list:
+    return [{}, dict.fromkeys(DISCIPLINES, 0), dict.fromkeys(DISCIPLINES, 0), [0, 0, 0, 0], 0]
+
+
+def _tally(count_rows) -> dict[int, list]:
+    """One pass over the tuples of ``count_rows(..., with_danger=True)`` (published findings, new ones included):
+    {factory: [initial {discipline: (total, corrected, pending)}, open {discipline: n}, overdue {discipline: n},
+    new findings [total, corrected, pending, overdue], open actions of immediate danger]}."""
+    initial_v, new_v = FindingOrigin.INITIAL.value, FindingOrigin.NEW.value
+    out: dict[int, list] = {}
+    for fid, d, origin, total, corrected, pending, overdue, danger in count_rows:
+        corrected, pending, overdue = int(corrected or 0), int(pending or 0), int(overdue or 0)
+        acc = out.get(fid)
+        if acc is None:
+            acc = out[fid] = _empty_tally()
+        if origin == initial_v:
+            acc[0][d] = (total, corrected, pending)
+        elif origin == new_v:
+            new = acc[3]
+            new[0] += total
+            new[1] += corrected
+            new[2] += pending
+            new[3] += overdue
+        acc[1][d] += total - corrected
+        acc[2][d] += overdue
+        acc[4] += int(danger or 0)
     return out
 
 
