@@ -9,7 +9,9 @@ actions or evacuations) or ``MAP_CACHE_SECONDS`` pass (status changes of existin
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import hashlib
 import threading
 import time
@@ -133,6 +135,22 @@ cols = [Factory.id, Factory.name, Factory.address, Factory.division, Factory.dis
         Factory.brands_count, Factory.safety_committee_trained, Factory.safety_committee_trained_on]
 
 
+@contextlib.contextmanager
+def gc_paused():
+    """No automatic cyclic garbage collection while building bulk, acyclic data (dicts and tuples per factory).
+
+    Otherwise the collector runs many full passes over every live object while tens of thousands of rows are
+    created: a third of the build at 20,000 factories. Leaves the collector as it was (off if it was off).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def build_public_data(today: dt.date, factory_ids: list[int] | None = None) -> PublicData:
     """The public data set of all factories, or of only ``factory_ids`` (same queries, restricted).
 
@@ -142,6 +160,14 @@ def build_public_data(today: dt.date, factory_ids: list[int] | None = None) -> P
     (shared with ``factory_summaries``), and the evacuations in force.
     """
     started = time.perf_counter()
+    with gc_paused():
+        data = _build(today, factory_ids)
+    data.built_at = time.monotonic()
+    data.build_seconds = time.perf_counter() - started
+    return data
+
+
+def _build(today: dt.date, factory_ids: list[int] | None) -> PublicData:
     conn = db.session.connection()
     insp = (
         sa.select(Inspection.factory_id, sa.func.count(Inspection.id), sa.func.max(Inspection.inspected_on))
@@ -194,10 +220,7 @@ def build_public_data(today: dt.date, factory_ids: list[int] | None = None) -> P
         r["immediate_danger"] = bool(danger) or r["evacuation"] is not None
         r["published_inspections"], r["last_inspected_on"] = published[fid]
         r["boundary_district"] = boundary.get(fid)
-    data = PublicData(key=_content_key(rows), today=today, factories=rows, by_id={r["id"]: r for r in rows})
-    data.built_at = time.monotonic()
-    data.build_seconds = time.perf_counter() - started
-    return data
+    return PublicData(key=_content_key(rows), today=today, factories=rows, by_id={r["id"]: r for r in rows})
 
 
 def _content_key(rows: list[dict]) -> str:
