@@ -268,11 +268,12 @@ def _tally(count_rows) -> dict[int, list]:
 
 def public_evacuation_filter():
     """Evacuations the public may see: ordered without a finding, or for a finding of a published inspection."""
+    # Correlated per evacuation (a few rows), not an IN list of every published finding id.
     published_finding = (
         sa.select(Finding.id).join(Inspection, Inspection.id == Finding.inspection_id)
-        .where(Inspection.state == PUBLISHED)
+        .where(Finding.id == Evacuation.finding_id, Inspection.state == PUBLISHED)
     )
-    return sa.or_(Evacuation.finding_id.is_(None), Evacuation.finding_id.in_(published_finding))
+    return sa.or_(Evacuation.finding_id.is_(None), published_finding.exists())
 
 
 def _evacuations_in_force(factory_ids=None) -> dict[int, dict]:
