@@ -69,12 +69,13 @@ def public_data(today: dt.date) -> PublicData:
     When only ``MAP_CACHE_SECONDS`` have passed (status changes of existing actions), the current set is
     served while one background thread rebuilds it, so no visitor waits for the rebuild.
     """
-    entry = _usable_cache(today)
+    marker = (today, _change_marker())
+    entry = _usable_cache(today, marker=marker)
     if entry is not None:
         return entry
-    cache, marker = current_app.extensions["maps_public_data"], (today, _change_marker())
+    cache = current_app.extensions["maps_public_data"]
     with _lock:
-        entry = _usable_cache(today, start_refresh=False)
+        entry = _usable_cache(today, start_refresh=False, marker=marker)
         if entry is None:
             entry = build_public_data(today)
             cache["data"], cache["marker"] = entry, marker
@@ -89,10 +90,10 @@ def public_factory(today: dt.date, factory_id: int) -> dict | None:
     return entry.by_id.get(factory_id)
 
 
-def _usable_cache(today: dt.date, start_refresh: bool = True) -> PublicData | None:
+def _usable_cache(today: dt.date, start_refresh: bool = True, marker: tuple | None = None) -> PublicData | None:
     app = current_app._get_current_object()
     ttl = float(app.config.get("MAP_CACHE_SECONDS", 60))
-    marker = (today, _change_marker())
+    marker = marker or (today, _change_marker())
     cache = app.extensions.setdefault("maps_public_data", {})
     entry: PublicData | None = cache.get("data")
     if entry is None or cache.get("marker") != marker:
