@@ -3,7 +3,7 @@
 Only factories with at least one PUBLISHED inspection are public, and only findings of published
 inspections count. No names or emails of people, no private photos, no draft or submitted data.
 
-The data set for all factories is built with a few SQL aggregations (``factory_summaries``) and kept
+The data set for all factories is built with a few SQL aggregations (see ``build_public_data``) and kept
 per app until a cheap change marker moves (new or re-published inspections, new factories, findings,
 actions or evacuations) or ``MAP_CACHE_SECONDS`` pass (status changes of existing actions).
 """
@@ -155,10 +155,10 @@ def gc_paused():
 def build_public_data(today: dt.date, factory_ids: list[int] | None = None) -> PublicData:
     """The public data set of all factories, or of only ``factory_ids`` (same queries, restricted).
 
-    Four queries, each grouped in the database and read as plain tuples (no ORM objects), then one pass in
-    Python over the grouped counts (``_tally``): published
-    inspections per factory, the public factories' fields, action counts per factory, discipline and origin
-    (shared with ``factory_summaries``), and the evacuations in force.
+    Four queries, grouped in the database where it counts and read as plain tuples (no ORM objects): published
+    inspections per factory, the factories' fields, action counts per factory, discipline and origin
+    (``actions.queries.count_rows``, what ``factory_summaries`` uses too) and the evacuations in force; then one
+    pass in Python over the grouped counts (``_tally``) and one over the factories, with the pure rules.
     """
     started = time.perf_counter()
     with gc_paused():
