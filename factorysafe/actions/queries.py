@@ -22,80 +22,117 @@ from factorysafe.inspections.models import Discipline, Finding, FindingOrigin, I
 
 def _published_only(stmt, published_only: bool):
     if published_only:
-        stmt = stmt.join(Inspection, Inspection.id == Finding.inspection_id).where(
-            Inspection.state == InspectionState.PUBLISHED
-        )
+        published = sa.select(Inspection.id).where(Inspection.state == InspectionState.PUBLISHED)
+        stmt = stmt.where(Finding.inspection_id.in_(published))
     return stmt
+
+
+_DISCIPLINES = {d.value: d for d in Discipline}
+_ORIGINS = {o.value: o for o in FindingOrigin}
+
+
+def count_rows(today: dt.date, factory_ids=None, *, published_only: bool = False, with_danger: bool = False):
+    """Plain tuples (factory_id, discipline value, origin value, total, corrected, pending, overdue[, open
+    immediate danger]), one per factory, discipline and origin: ONE grouped query, no ORM row processing."""
+    ca, f = CorrectiveAction, Finding
+    not_done = ca.status != ActionStatus.CORRECTED
+    cols = [
+        f.factory_id,
+        sa.type_coerce(f.discipline, sa.String),
+        sa.type_coerce(f.origin, sa.String),
+        sa.func.count(),
+        sa.func.sum(sa.case((ca.status == ActionStatus.CORRECTED, 1), else_=0)),
+        sa.func.sum(sa.case((ca.status == ActionStatus.PENDING_VERIFICATION, 1), else_=0)),
+        sa.func.sum(sa.case((not_done & (ca.deadline < today), 1), else_=0)),
+    ]
+    if with_danger:
+        cols.append(sa.func.sum(sa.case((not_done & f.immediate_danger, 1), else_=0)))
+    stmt = (sa.select(*cols).select_from(f).join(ca, ca.finding_id == f.id)
+            .group_by(f.factory_id, f.discipline, f.origin))
+    stmt = _published_only(stmt, published_only)
+    if factory_ids is not None:
+        stmt = stmt.where(f.factory_id.in_(list(factory_ids)))
+    return db.session.connection().execute(stmt).all()
 
 
 def discipline_counts(today: dt.date, factory_ids=None, *, published_only: bool = False):
     """{factory_id: {(discipline, origin): {"total", "corrected", "pending", "overdue"}}} in one query."""
-    ca, f = CorrectiveAction, Finding
-    stmt = (
-        sa.select(
-            f.factory_id,
-            f.discipline,
-            f.origin,
-            sa.func.count().label("total"),
-            sa.func.sum(sa.case((ca.status == ActionStatus.CORRECTED, 1), else_=0)).label("corrected"),
-            sa.func.sum(sa.case((ca.status == ActionStatus.PENDING_VERIFICATION, 1), else_=0)).label("pending"),
-            sa.func.sum(
-                sa.case(((ca.status != ActionStatus.CORRECTED) & (ca.deadline < today), 1), else_=0)
-            ).label("overdue"),
-        )
-        .select_from(f)
-        .join(ca, ca.finding_id == f.id)
-        .group_by(f.factory_id, f.discipline, f.origin)
-    )
-    stmt = _published_only(stmt, published_only)
-    if factory_ids is not None:
-        stmt = stmt.where(f.factory_id.in_(list(factory_ids)))
     out: dict[int, dict] = defaultdict(dict)
-    for row in db.session.execute(stmt):
-        out[row.factory_id][(Discipline(row.discipline), FindingOrigin(row.origin))] = {
-            "total": row.total, "corrected": int(row.corrected or 0),
-            "pending": int(row.pending or 0), "overdue": int(row.overdue or 0),
+    for fid, d, o, total, corrected, pending, overdue in count_rows(today, factory_ids, published_only=published_only):
+        out[fid][(_DISCIPLINES[d], _ORIGINS[o])] = {
+            "total": total, "corrected": int(corrected or 0), "pending": int(pending or 0), "overdue": int(overdue or 0),
         }
     return out
 
 
-def factory_summaries(today: dt.date, factory_ids=None, *, published_only: bool = False, pending_weight: float = 0.0):
-    """Status and progress for many factories: {factory_id: summary dict}. Two queries in all."""
-    counts = discipline_counts(today, factory_ids, published_only=published_only)
+def status_inputs(factory_ids=None) -> dict[int, tuple]:
+    """{factory_id: (cap_agreed_on, ineligible_since, requalify_on)}: what ``cap_status`` needs besides counts."""
     fstmt = sa.select(Factory.id, Factory.cap_agreed_on, Factory.ineligible_since, Factory.requalify_on)
     if factory_ids is not None:
         fstmt = fstmt.where(Factory.id.in_(list(factory_ids)))
+    return {fid: (agreed, inel, requal) for fid, agreed, inel, requal in db.session.connection().execute(fstmt)}
+
+
+def summarise(today: dt.date, rows, factories: dict[int, tuple], pending_weight: float = 0.0) -> dict[int, dict]:
+    """The summaries of ``factory_summaries`` from ``count_rows`` tuples and ``status_inputs`` (pure Python)."""
+    initial_v, new_v = FindingOrigin.INITIAL.value, FindingOrigin.NEW.value
+    per: dict[int, list] = {}
+    for row in rows:
+        fid, d, o, total = row[0], row[1], row[2], row[3]
+        corrected, pending, overdue = int(row[4] or 0), int(row[5] or 0), int(row[6] or 0)
+        # [initial by discipline, new totals (total, corrected, pending, overdue), open, overdue]
+        acc = per.get(fid)
+        if acc is None:
+            acc = per[fid] = [{}, [0, 0, 0, 0], 0, 0]
+        if o == initial_v:
+            acc[0][d] = (total, corrected, pending, overdue)
+        elif o == new_v:
+            n = acc[1]
+            n[0] += total
+            n[1] += corrected
+            n[2] += pending
+            n[3] += overdue
+        acc[2] += total - corrected
+        acc[3] += overdue
+    disciplines = [d.value for d in Discipline]
+    empty = [{}, [0, 0, 0, 0], 0, 0]
     result = {}
-    for fid, agreed, inel, requal in db.session.execute(fstmt):
-        per = counts.get(fid, {})
-        initial = [v for (d, o), v in per.items() if o == FindingOrigin.INITIAL]
-        fc = FactoryCounts(
-            initial_total=sum(v["total"] for v in initial),
-            initial_corrected=sum(v["corrected"] for v in initial),
-            overdue=sum(v["overdue"] for v in per.values()),
-        )
+    for fid, (agreed, inel, requal) in factories.items():
+        initial, new, open_total, overdue = per.get(fid, empty)
+        i_total = i_corrected = i_pending = 0
         progress = {}
-        for d in Discipline:
-            v = per.get((d, FindingOrigin.INITIAL), {"total": 0, "corrected": 0, "pending": 0, "overdue": 0})
-            progress[d.value] = progress_rate(v["corrected"], v["pending"], v["total"], pending_weight)
-        all_initial_pending = sum(v["pending"] for v in initial)
-        progress["overall"] = progress_rate(fc.initial_corrected, all_initial_pending, fc.initial_total, pending_weight)
-        new = [v for (d, o), v in per.items() if o == FindingOrigin.NEW]
+        by_discipline = {}
+        for d in disciplines:
+            v = initial.get(d)
+            if v is None:
+                progress[d] = None
+                by_discipline[d] = None
+                continue
+            total, corrected, pending, d_overdue = v
+            i_total += total
+            i_corrected += corrected
+            i_pending += pending
+            progress[d] = progress_rate(corrected, pending, total, pending_weight)
+            by_discipline[d] = {"total": total, "corrected": corrected, "pending": pending, "overdue": d_overdue}
+        progress["overall"] = progress_rate(i_corrected, i_pending, i_total, pending_weight)
+        fc = FactoryCounts(initial_total=i_total, initial_corrected=i_corrected, overdue=overdue)
         result[fid] = {
-            "cap_status": cap_status(fc, cap_agreed=agreed is not None, ineligible_since=inel, requalify_on=requal, today=today),
+            "cap_status": cap_status(fc, cap_agreed=agreed is not None, ineligible_since=inel, requalify_on=requal,
+                                     today=today),
             "counts": fc,
             "progress": progress,
-            "by_discipline": {d.value: per.get((d, FindingOrigin.INITIAL)) for d in Discipline},
-            "new_findings": {
-                "total": sum(v["total"] for v in new),
-                "corrected": sum(v["corrected"] for v in new),
-                "pending": sum(v["pending"] for v in new),
-                "overdue": sum(v["overdue"] for v in new),
-            },
-            "open": sum(v["total"] - v["corrected"] for v in per.values()),
-            "overdue": fc.overdue,
+            "by_discipline": by_discipline,
+            "new_findings": {"total": new[0], "corrected": new[1], "pending": new[2], "overdue": new[3]},
+            "open": open_total,
+            "overdue": overdue,
         }
     return result
+
+
+def factory_summaries(today: dt.date, factory_ids=None, *, published_only: bool = False, pending_weight: float = 0.0):
+    """Status and progress for many factories: {factory_id: summary dict}. Two queries in all."""
+    rows = count_rows(today, factory_ids, published_only=published_only)
+    return summarise(today, rows, status_inputs(factory_ids), pending_weight)
 
 
 def status_of(factory_id: int, today: dt.date, **kw) -> CapStatus:

@@ -1,6 +1,7 @@
 """Geography apart from views: the district polygons (loaded once) and the spatial join of factories to them."""
 from __future__ import annotations
 
+import json
 import threading
 from pathlib import Path
 
@@ -36,14 +37,61 @@ def points_frame(rows: list[dict]) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["longitude"], df["latitude"]), crs=4326)
 
 
+_joined: dict[tuple[float, float], str | None] = {}  # (latitude, longitude) -> district; boundaries never change
+JOIN_CACHE_LIMIT = 200_000
+_UNSEEN = object()
+
+
 def join_districts(rows: list[dict]) -> dict[int, str]:
-    """{factory id: district (ADM2_EN) whose polygon holds the factory}, by ``geopandas.sjoin``."""
+    """{factory id: district (ADM2_EN) whose polygon holds the factory}, by ``geopandas.sjoin``.
+
+    Only coordinates not seen before are joined: the answer for a point never changes, so a rebuilt data set
+    joins just its new or moved factories.
+    """
+    out: dict[int, str] = {}
+    new = []
+    for r in rows:
+        lat, lon = r["latitude"], r["longitude"]
+        if lat is None or lon is None:
+            continue
+        district = _joined.get((lat, lon), _UNSEEN)
+        if district is _UNSEEN:
+            new.append(r)
+        elif district is not None:
+            out[r["id"]] = district
+    if new:
+        found = _sjoin(new)
+        out.update(found)
+        with _lock:
+            if len(_joined) + len(new) > JOIN_CACHE_LIMIT:
+                _joined.clear()
+            for r in new:
+                _joined[(r["latitude"], r["longitude"])] = found.get(r["id"])
+    return out
+
+
+def _sjoin(rows: list[dict]) -> dict[int, str]:
     points = points_frame(rows)
     if points.empty:
         return {}
     joined = gpd.sjoin(points, districts()[["ADM2_EN", "geometry"]], how="left", predicate="within")
     joined = joined[~joined.index.duplicated(keep="first")]
     return {int(i): d for i, d in zip(joined["id"], joined["ADM2_EN"]) if isinstance(d, str)}
+
+
+_features: dict | None = None
+
+
+def district_features() -> dict:
+    """The districts' ``__geo_interface__`` (ids, bounding boxes, geometries) as plain JSON-ready dicts, converted
+    once per process: the map then adds its per-render properties without another GeoJSON round trip.
+    Shared: callers must copy what they change."""
+    global _features
+    if _features is None:
+        with _lock:
+            if _features is None:
+                _features = json.loads(json.dumps(districts()[["geometry"]].__geo_interface__))
+    return _features
 
 
 def district_layer(behind: dict[str, int], total: dict[str, int]) -> gpd.GeoDataFrame:

@@ -6,6 +6,7 @@ those lists with the app's own static files and drop what the map does not use.
 from __future__ import annotations
 
 import folium
+from branca.element import Element, Figure, MacroElement
 from flask import current_app, url_for
 from flask_babel import gettext as _
 from folium.plugins import FastMarkerCluster
@@ -21,6 +22,47 @@ BANGLADESH_CENTRE = [23.75, 90.35]
 
 def _static(path: str) -> str:
     return url_for("static", filename=path)
+
+
+class _Text(Element):
+    """Output already rendered: put into the page as it is."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self._text = text
+
+    def render(self, **kwargs) -> str:
+        return self._text
+
+
+class _RenderOnce(MacroElement):
+    """``MacroElement.render`` without compiling each rendered part again as a Jinja template.
+
+    branca wraps the output of the header/html/script macros in ``Element(template=output)``, i.e. it lexes and
+    compiles the marker data (2 MB at 20,000 factories) and the district polygons as Jinja source on every render,
+    and would read ``{{`` in a factory name as template syntax. Mixed in after a folium class, it takes the place
+    of ``MacroElement.render`` in the method order, so the folium class's own ``render`` still runs first.
+    """
+
+    def render(self, **kwargs):
+        figure = self.get_root()
+        assert isinstance(figure, Figure), "You cannot render this Element if it is not in a Figure."
+        macros = self._template.module.__dict__
+        for part in ("header", "html", "script"):
+            macro = macros.get(part)
+            if macro is not None:
+                getattr(figure, part).add_child(_Text(_as_jinja_output(macro(self, kwargs))), name=self.get_name())
+        for element in self._children.values():
+            element.render(**kwargs)
+
+
+def _as_jinja_output(text: str) -> str:
+    """What rendering ``text`` as a Jinja template without any tags gives: one trailing newline dropped."""
+    return text[:-1] if text.endswith("\n") else text
+
+
+class OfflineGeoJson(folium.GeoJson, _RenderOnce):
+    """folium's GeoJson, rendered once (its script embeds all district polygons)."""
 
 
 class OfflineMap(folium.Map):
@@ -64,7 +106,7 @@ class OfflineMap(folium.Map):
         self.default_css = [("leaflet_css", _static("vendor/leaflet/leaflet.css"))]
 
 
-class OfflineFastMarkerCluster(FastMarkerCluster):
+class OfflineFastMarkerCluster(FastMarkerCluster, _RenderOnce):
     """FastMarkerCluster with the vendored MarkerCluster 1.5.3; markers are built in bulk (``addLayers``)
     and handed to ``window.factorysafeMapReady`` so maps.js can filter them without a reload."""
 
@@ -90,8 +132,11 @@ class OfflineFastMarkerCluster(FastMarkerCluster):
         {% endmacro %}"""
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, rows: list[list], **kwargs):
+        super().__init__([], **kwargs)
+        # ``marker_rows`` gives plain float coordinates and leaves out factories without any: no need for folium's
+        # per-row ``validate_location`` (a tenth of the render at 20,000 factories).
+        self.data = rows
         self.default_js = [("markerclusterjs", _static("vendor/leaflet.markercluster/leaflet.markercluster.js"))]
         self.default_css = [
             ("markerclustercss", _static("vendor/leaflet.markercluster/MarkerCluster.css")),
@@ -155,9 +200,16 @@ def build_map(data: PublicData, lang: str) -> dict:
     layer = geo.district_layer(behind, total)
     layer["label"] = layer["name_bn"] if lang == "bn" else layer["ADM2_EN"]
     layer["share_text"] = [f"{round(s * 100)} %" if s >= 0 else "–" for s in layer["share"]]
-    layer = layer[["label", "factories", "behind", "share_text", "share", "geometry"]]
-    folium.GeoJson(
-        layer,
+    # The constant geometries come converted once (geo.district_features); only the properties are per render.
+    base = geo.district_features()
+    features = []
+    for feature, props in zip(base["features"], layer[["label", "factories", "behind", "share_text", "share"]]
+                              .astype(object).to_dict("records")):
+        feature = dict(feature)
+        feature["properties"] = props
+        features.append(feature)
+    OfflineGeoJson(
+        {**base, "features": features},
         name=_("Districts: share of factories behind schedule"),
         style_function=lambda f: {"fillColor": share_colour(f["properties"]["share"]), "color": "#777",
                                   "weight": 1, "fillOpacity": 0.75 if not tile_url else 0.45},

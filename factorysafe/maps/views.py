@@ -53,7 +53,8 @@ def _map_parts(data, lang: str) -> dict:
         with _render_lock:
             parts = cache.get(key)
             if parts is None:
-                parts = render.build_map(data, lang)
+                with services.gc_paused():
+                    parts = render.build_map(data, lang)
                 if len(cache) > 8:
                     cache.clear()
                 cache[key] = parts
