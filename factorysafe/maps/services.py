@@ -23,6 +23,7 @@ from flask import current_app
 from factorysafe.actions.models import CorrectiveAction
 from factorysafe.actions.queries import count_rows
 from factorysafe.actions.rules import CapStatus, FactoryCounts, cap_status, progress_rate
+from factorysafe.audit import AuditEvent
 from factorysafe.db import db
 from factorysafe.factories.models import Evacuation, Factory
 from factorysafe.inspections.models import Discipline, Finding, FindingOrigin, Inspection, InspectionState
@@ -58,6 +59,8 @@ def _change_marker() -> tuple:
         sa.select(sa.func.max(ca.id)).scalar_subquery(),
         sa.select(sa.func.count(ev.id)).scalar_subquery(),
         sa.select(sa.func.count(ev.resumed_on)).scalar_subquery(),
+        # every state change (a verified fix, an extension, an escalation...) writes an audit event
+        sa.select(sa.func.max(AuditEvent.id)).scalar_subquery(),
     )
     return tuple(db.session.execute(q).one())
 
@@ -65,8 +68,8 @@ def _change_marker() -> tuple:
 def public_data(today: dt.date) -> PublicData:
     """The cached public data set for ``today``.
 
-    Rebuilt at once when the change marker moves (a publication, a new factory, finding or evacuation...).
-    When only ``MAP_CACHE_SECONDS`` have passed (status changes of existing actions), the current set is
+    Rebuilt at once when the change marker moves (a publication, a new factory, finding or evacuation, any
+    audited state change such as a verified fix). When only ``MAP_CACHE_SECONDS`` have passed, the current set is
     served while one background thread rebuilds it, so no visitor waits for the rebuild.
     """
     marker = (today, _change_marker())
