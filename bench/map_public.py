@@ -16,7 +16,6 @@ Browser times use Debian's headless Chromium against a local server.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import logging
 import os
 import random
@@ -25,7 +24,6 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,28 +48,11 @@ def median_of(client, url: str, n: int = 7) -> float:
     return statistics.median(timed(client, url)[0] for _ in range(n))
 
 
-@contextlib.contextmanager
 def database(path: Path):
     """A SQLite file at ``path``, or a fresh PostgreSQL database when DATABASE_URL names one (dropped after)."""
-    base = os.environ.get("DATABASE_URL", "")
-    if not base.startswith(("postgres://", "postgresql")):
-        yield f"sqlite:///{path}"
-        return
-    import sqlalchemy as sa
+    from factorysafe.db import scratch_database
 
-    from factorysafe.config import normalise_db_url
-
-    url = sa.make_url(normalise_db_url(base))
-    name = f"fs_bench_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    return scratch_database(path, prefix="fs_bench")
 
 
 def seed(db_url: str, instance: Path, factories: int, findings: int):

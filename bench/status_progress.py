@@ -15,7 +15,6 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -23,8 +22,7 @@ import sqlalchemy as sa
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from factorysafe import create_app  # noqa: E402
-from factorysafe.config import normalise_db_url  # noqa: E402
-from factorysafe.db import db, init_db  # noqa: E402
+from factorysafe.db import db, init_db, scratch_database  # noqa: E402
 
 FACTORIES = int(os.environ.get("BENCH_FACTORIES", 2000))
 PER_FACTORY = int(os.environ.get("BENCH_FINDINGS", 75))
@@ -78,20 +76,9 @@ def run(label: str, url: str, instance: str) -> None:
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         run("sqlite", "sqlite:///" + os.path.join(tmp, "bench.sqlite"), os.path.join(tmp, "instance"))
-    base = os.environ.get("DATABASE_URL", "")
-    if base.startswith(("postgres://", "postgresql")):
-        url = sa.make_url(normalise_db_url(base))
-        name = f"fs_bench_{uuid.uuid4().hex[:8]}"
-        admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        try:
-            with tempfile.TemporaryDirectory() as tmp:
-                run("postgresql", url.set(database=name).render_as_string(hide_password=False), tmp)
-        finally:
-            with admin.connect() as conn:
-                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
+    if os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql")):
+        with tempfile.TemporaryDirectory() as tmp, scratch_database(os.path.join(tmp, "unused"), "fs_bench") as url:
+            run("postgresql", url, tmp)
     else:
         print("(set DATABASE_URL=postgresql://... to also measure PostgreSQL)")
 

@@ -7,6 +7,7 @@ upgrades a database by running them, never by ``create_all``.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from pathlib import Path
 
@@ -82,3 +83,32 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def current_db_url() -> str:
     return current_app.config["SQLALCHEMY_DATABASE_URI"]
+
+
+@contextlib.contextmanager
+def scratch_database(sqlite_path, prefix: str = "fs_scratch"):
+    """A throwaway database URL for tests and benchmarks.
+
+    An SQLite file at ``sqlite_path``; or, when ``DATABASE_URL`` names PostgreSQL, a fresh database
+    created on that server and dropped afterwards, so runs never see each other's data.
+    """
+    import os
+    import uuid
+
+    from factorysafe.config import normalise_db_url
+
+    base = os.environ.get("DATABASE_URL", "")
+    if not base.startswith(("postgres://", "postgresql")):
+        yield f"sqlite:///{sqlite_path}"
+        return
+    url = sa.make_url(normalise_db_url(base))
+    name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -10,15 +10,13 @@ import datetime as dt
 import os
 import shutil
 import threading
-import uuid
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
 from factorysafe import create_app
-from factorysafe.config import normalise_db_url
-from factorysafe.db import db, init_db
+from factorysafe.db import db, init_db, scratch_database
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 PASSWORD = "correct horse battery"
@@ -27,21 +25,8 @@ PASSWORD = "correct horse battery"
 # --- database per test run ---------------------------------------------------------------------
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
-    base = os.environ.get("DATABASE_URL", "")
-    if not base.startswith(("postgres://", "postgresql")):
-        yield "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite")
-        return
-    url = sa.make_url(normalise_db_url(base))
-    name = f"fs_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_database(tmp_path_factory.mktemp("db") / "test.sqlite", prefix="fs_test") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
