@@ -74,16 +74,27 @@ def status_inputs(factory_ids=None) -> dict[int, tuple]:
 
 
 def summarise(today: dt.date, rows, factories: dict[int, tuple], pending_weight: float = 0.0) -> dict[int, dict]:
-    """The summaries of ``factory_summaries`` from ``count_rows`` tuples and ``status_inputs`` (pure Python)."""
+    """The summaries of ``factory_summaries`` from ``count_rows`` tuples and ``status_inputs`` (pure Python).
+
+    One pass over the grouped counts, then the pure rules per factory. Open and overdue actions are also
+    given per discipline, and, when the rows carry it (``count_rows(..., with_danger=True)``), the number
+    of open actions of immediate danger.
+    """
     initial_v, new_v = FindingOrigin.INITIAL.value, FindingOrigin.NEW.value
+    disciplines = [d.value for d in Discipline]
+
+    def empty() -> list:
+        # [initial {discipline: (total, corrected, pending, overdue)}, new (total, corrected, pending, overdue),
+        #  open {discipline: n}, overdue {discipline: n}, open immediate danger]
+        return [{}, [0, 0, 0, 0], dict.fromkeys(disciplines, 0), dict.fromkeys(disciplines, 0), 0]
+
     per: dict[int, list] = {}
     for row in rows:
         fid, d, o, total = row[0], row[1], row[2], row[3]
         corrected, pending, overdue = int(row[4] or 0), int(row[5] or 0), int(row[6] or 0)
-        # [initial by discipline, new totals (total, corrected, pending, overdue), open, overdue]
         acc = per.get(fid)
         if acc is None:
-            acc = per[fid] = [{}, [0, 0, 0, 0], 0, 0]
+            acc = per[fid] = empty()
         if o == initial_v:
             acc[0][d] = (total, corrected, pending, overdue)
         elif o == new_v:
@@ -92,13 +103,13 @@ def summarise(today: dt.date, rows, factories: dict[int, tuple], pending_weight:
             n[1] += corrected
             n[2] += pending
             n[3] += overdue
-        acc[2] += total - corrected
-        acc[3] += overdue
-    disciplines = [d.value for d in Discipline]
-    empty = [{}, [0, 0, 0, 0], 0, 0]
+        acc[2][d] += total - corrected
+        acc[3][d] += overdue
+        if len(row) > 7:
+            acc[4] += int(row[7] or 0)
     result = {}
     for fid, (agreed, inel, requal) in factories.items():
-        initial, new, open_total, overdue = per.get(fid, empty)
+        initial, new, open_by_d, overdue_by_d, danger = per.get(fid) or empty()
         i_total = i_corrected = i_pending = 0
         progress = {}
         by_discipline = {}
@@ -115,6 +126,7 @@ def summarise(today: dt.date, rows, factories: dict[int, tuple], pending_weight:
             progress[d] = progress_rate(corrected, pending, total, pending_weight)
             by_discipline[d] = {"total": total, "corrected": corrected, "pending": pending, "overdue": d_overdue}
         progress["overall"] = progress_rate(i_corrected, i_pending, i_total, pending_weight)
+        overdue = sum(overdue_by_d.values())
         fc = FactoryCounts(initial_total=i_total, initial_corrected=i_corrected, overdue=overdue)
         result[fid] = {
             "cap_status": cap_status(fc, cap_agreed=agreed is not None, ineligible_since=inel, requalify_on=requal,
@@ -123,8 +135,11 @@ def summarise(today: dt.date, rows, factories: dict[int, tuple], pending_weight:
             "progress": progress,
             "by_discipline": by_discipline,
             "new_findings": {"total": new[0], "corrected": new[1], "pending": new[2], "overdue": new[3]},
-            "open": open_total,
+            "open": sum(open_by_d.values()),
             "overdue": overdue,
+            "open_by_discipline": open_by_d,
+            "overdue_by_discipline": overdue_by_d,
+            "immediate_danger_open": danger,
         }
     return result
 

@@ -21,12 +21,12 @@ import sqlalchemy as sa
 from flask import current_app
 
 from factorysafe.actions.models import CorrectiveAction
-from factorysafe.actions.queries import count_rows
-from factorysafe.actions.rules import CapStatus, FactoryCounts, cap_status, progress_rate
+from factorysafe.actions.queries import count_rows, summarise
+from factorysafe.actions.rules import CapStatus
 from factorysafe.audit import AuditEvent
 from factorysafe.db import db
 from factorysafe.factories.models import Evacuation, Factory
-from factorysafe.inspections.models import Discipline, Finding, FindingOrigin, Inspection, InspectionState
+from factorysafe.inspections.models import Discipline, Finding, Inspection, InspectionState
 from factorysafe.maps import geo
 
 DISCIPLINES = [d.value for d in Discipline]
@@ -161,7 +161,8 @@ def build_public_data(today: dt.date, factory_ids: list[int] | None = None) -> P
     Four queries, grouped in the database where it counts and read as plain tuples (no ORM objects): published
     inspections per factory, the factories' fields, action counts per factory, discipline and origin
     (``actions.queries.count_rows``, what ``factory_summaries`` uses too) and the evacuations in force; then one
-    pass in Python over the grouped counts (``_tally``) and one over the factories, with the pure rules.
+    pass in Python over the grouped counts and the pure rules (``actions.queries.summarise``, shared with
+    ``factory_summaries``), then one over the factories.
     """
     started = time.perf_counter()
     with gc_paused():
@@ -190,38 +191,22 @@ def _build(today: dt.date, factory_ids: list[int] | None) -> PublicData:
         if t[0] in published:
             rows.append(dict(zip(keys, t[:width])))
             status_inputs[t[0]] = tuple(t[width:])
-    tallies = _tally(count_rows(today, factory_ids, published_only=True, with_danger=True))
-    weight = current_app.config.get("PROGRESS_PENDING_WEIGHT", 0.0)
+    summaries = summarise(today, count_rows(today, factory_ids, published_only=True, with_danger=True),
+                          status_inputs, current_app.config.get("PROGRESS_PENDING_WEIGHT", 0.0))
     evacuations = _evacuations_in_force(factory_ids)
     boundary = geo.join_districts(rows)
     for r in rows:
         fid = r["id"]
-        initial, open_, overdue, new, danger = tallies.get(fid) or _empty_tally()
-        i_total = i_corrected = i_pending = 0
-        progress = {}
-        for d in DISCIPLINES:
-            v = initial.get(d)
-            if v is None:
-                progress[d] = None
-                continue
-            total, corrected, pending = v
-            i_total += total
-            i_corrected += corrected
-            i_pending += pending
-            progress[d] = _rounded(progress_rate(corrected, pending, total, weight))
-        progress["overall"] = _rounded(progress_rate(i_corrected, i_pending, i_total, weight))
-        agreed, inel, requal = status_inputs[fid]
-        counts = FactoryCounts(initial_total=i_total, initial_corrected=i_corrected, overdue=sum(overdue.values()))
-        r["cap_status"] = cap_status(counts, cap_agreed=agreed is not None, ineligible_since=inel,
-                                     requalify_on=requal, today=today)
-        r["progress"] = progress
-        r["open"] = open_
-        r["overdue"] = overdue
-        r["open_total"] = sum(open_.values())
-        r["overdue_total"] = counts.overdue
-        r["new_findings"] = {"total": new[0], "corrected": new[1], "pending": new[2], "overdue": new[3]}
+        summary = summaries[fid]
+        r["cap_status"] = summary["cap_status"]
+        r["progress"] = {k: _rounded(v) for k, v in summary["progress"].items()}
+        r["open"] = summary["open_by_discipline"]
+        r["overdue"] = summary["overdue_by_discipline"]
+        r["open_total"] = summary["open"]
+        r["overdue_total"] = summary["overdue"]
+        r["new_findings"] = summary["new_findings"]
         r["evacuation"] = evacuations.get(fid)
-        r["immediate_danger"] = bool(danger) or r["evacuation"] is not None
+        r["immediate_danger"] = bool(summary["immediate_danger_open"]) or r["evacuation"] is not None
         r["published_inspections"], r["last_inspected_on"] = published[fid]
         r["boundary_district"] = boundary.get(fid)
     return PublicData(key=_content_key(rows), today=today, factories=rows, by_id={r["id"]: r for r in rows})
@@ -239,35 +224,6 @@ def _content_key(rows: list[dict]) -> str:
 
 def _rounded(rate: float | None) -> float | None:
     return round(rate, 4) if rate is not None else None
-
-
-def _empty_tally() -> list:
-    return [{}, dict.fromkeys(DISCIPLINES, 0), dict.fromkeys(DISCIPLINES, 0), [0, 0, 0, 0], 0]
-
-
-def _tally(count_rows) -> dict[int, list]:
-    """One pass over the tuples of ``count_rows(..., with_danger=True)`` (published findings, new ones included):
-    {factory: [initial {discipline: (total, corrected, pending)}, open {discipline: n}, overdue {discipline: n},
-    new findings [total, corrected, pending, overdue], open actions of immediate danger]}."""
-    initial_v, new_v = FindingOrigin.INITIAL.value, FindingOrigin.NEW.value
-    out: dict[int, list] = {}
-    for fid, d, origin, total, corrected, pending, overdue, danger in count_rows:
-        corrected, pending, overdue = int(corrected or 0), int(pending or 0), int(overdue or 0)
-        acc = out.get(fid)
-        if acc is None:
-            acc = out[fid] = _empty_tally()
-        if origin == initial_v:
-            acc[0][d] = (total, corrected, pending)
-        elif origin == new_v:
-            new = acc[3]
-            new[0] += total
-            new[1] += corrected
-            new[2] += pending
-            new[3] += overdue
-        acc[1][d] += total - corrected
-        acc[2][d] += overdue
-        acc[4] += int(danger or 0)
-    return out
 
 
 def public_evacuation_filter():
