@@ -43,6 +43,7 @@ def run(label: str, url: str, instance: str) -> None:
     from factorysafe.actions.models import CorrectiveAction
     from factorysafe.actions.queries import escalation_proposals, factory_summaries, overdue_by_factory, verification_queue
     from factorysafe.demo import seed_demo
+    from factorysafe.policy import PUBLIC_STATES
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "INSTANCE_PATH": instance})
     with app.app_context():
@@ -56,15 +57,17 @@ def run(label: str, url: str, instance: str) -> None:
             db.session.execute(sa.text("ANALYZE"))
             db.session.commit()
         print(f"[{label}] seeded {FACTORIES} factories, {n_actions} findings/actions in {seeded:.1f} s")
-        res, best, med = timed(lambda: factory_summaries(TODAY, pending_weight=0.0))
+        res, best, med = timed(lambda: factory_summaries(TODAY))
         statuses = {}
         for s in res.values():
             statuses[s["cap_status"].label] = statuses.get(s["cap_status"].label, 0) + 1
         print(f"[{label}] factory_summaries, all {len(res)} factories: best {best * 1000:.0f} ms, median {med * 1000:.0f} ms "
               f"{'OK (<= 1 s)' if med <= 1 else 'SLOWER THAN 1 s'}")
         print(f"[{label}]   statuses: {dict(sorted(statuses.items()))}")
-        _, best, med = timed(lambda: factory_summaries(TODAY, published_only=True, pending_weight=0.5))
-        print(f"[{label}] factory_summaries published_only: best {best * 1000:.0f} ms, median {med * 1000:.0f} ms")
+        app.config["PROGRESS_PENDING_WEIGHT"] = 0.5
+        _, best, med = timed(lambda: factory_summaries(TODAY, states=PUBLIC_STATES))
+        app.config["PROGRESS_PENDING_WEIGHT"] = 0.0
+        print(f"[{label}] factory_summaries published only, weight 0.5: best {best * 1000:.0f} ms, median {med * 1000:.0f} ms")
         props, best, med = timed(lambda: escalation_proposals(TODAY, 30))
         print(f"[{label}] escalation_proposals ({len(props)} proposed): best {best * 1000:.0f} ms, median {med * 1000:.0f} ms")
         _, best, med = timed(lambda: (verification_queue(limit=30), overdue_by_factory(TODAY, 15)))

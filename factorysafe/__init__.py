@@ -24,12 +24,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["SQLALCHEMY_DATABASE_URI"] = config.normalise_db_url(app.config["SQLALCHEMY_DATABASE_URI"])
     config.ensure_secret_key(app.config, app.instance_path)
 
-    from factorysafe import auth, cli, db, errors, i18n, web
+    from factorysafe import auth, blueprints, cli, db, errors, i18n, models, web  # noqa: F401 - models: every table
 
     db.init_app(app)
     auth.init_app(app)
     i18n.init_app(app)
     web.init_app(app)
+    blueprints.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     return app

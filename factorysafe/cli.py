@@ -1,15 +1,27 @@
-"""Command-line tools: ``create-user``, ``seed-demo`` (``init-db`` lives in db.py)."""
+"""The command line, all in one place: ``init-db``, ``create-user``, ``seed-demo``, ``reminders``,
+``audit verify``, ``photos-sweep``. Each command parses its options and calls a service."""
 from __future__ import annotations
 
+import datetime as dt
+import smtplib
 import sys
 import time
 
 import click
-from flask import Blueprint
+import sqlalchemy as sa
+from flask import Blueprint, current_app
 
-from factorysafe.db import db
+from factorysafe.actions import services
+from factorysafe.db import db, init_db
 
 bp = Blueprint("cli", __name__, cli_group=None)
+
+
+@bp.cli.command("init-db")
+def init_db_command() -> None:
+    """Create or upgrade the database schema (Alembic migrations)."""
+    init_db()
+    click.echo(f"Database ready: {db.engine.url.render_as_string(hide_password=True)}")
 
 
 @bp.cli.command("create-user")
@@ -67,6 +79,65 @@ def seed_demo_command(n_factories, findings_per_factory, seed, reset, if_empty, 
     click.echo("Demo accounts (email / password):")
     for email, role, password in report.accounts:
         click.echo(f"  {role:9} {email}  {password}")
+
+
+@bp.cli.command("reminders")
+@click.option("--today", "today_s", default=None, help="Pretend today is this date (YYYY-MM-DD).")
+@click.option("--days", default=services.REMIND_DAYS, show_default=True, type=click.IntRange(0, 90),
+              help="Remind of actions due within this many days.")
+def reminders_command(today_s, days):
+    """Write one reminder per recipient for due-soon and overdue actions; send by SMTP if configured."""
+    try:
+        day = dt.date.fromisoformat(today_s) if today_s else dt.date.today()
+    except ValueError:
+        raise click.BadParameter("use YYYY-MM-DD", param_hint="--today") from None
+    new = services.write_reminders(day, days)
+    db.session.commit()
+    click.echo(f"{len(new)} new message(s) written to the outbox for {day.isoformat()}.")
+    if current_app.config.get("SMTP_HOST"):
+        try:
+            sent = services.send_outbox()
+        except (OSError, smtplib.SMTPException) as exc:
+            db.session.rollback()
+            raise click.ClickException(f"SMTP sending failed ({exc}); unsent messages stay in the outbox.") from None
+        click.echo(f"{sent} message(s) sent by SMTP.")
+    else:
+        click.echo("SMTP_HOST is not configured: messages stay in the outbox, none sent.")
+
+
+@bp.cli.group("audit")
+def audit_group():
+    """The tamper-evident audit trail."""
+
+
+@audit_group.command("verify")
+@click.option("--head", "expected_head", default=None, metavar="HASH",
+              help="A head hash printed by an earlier run: also fail if that event is gone (events removed from the end).")
+def audit_verify_command(expected_head):
+    """Check the whole hash chain; exit 1 naming the first bad event."""
+    from factorysafe.audit import AuditEvent, verify_chain
+
+    problem = verify_chain()
+    if problem is not None:
+        click.echo(f"Audit chain BROKEN at event {problem.event_id}: {problem.reason}.", err=True)
+        raise SystemExit(1)
+    n = db.session.scalar(sa.select(sa.func.count(AuditEvent.id)))
+    head = db.session.scalar(sa.select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
+    if expected_head and not db.session.scalar(sa.select(sa.func.count(AuditEvent.id)).where(AuditEvent.hash == expected_head)):
+        click.echo(f"Audit chain BROKEN: the recorded head {expected_head[:16]}... is no longer in the chain "
+                   "(events were removed from its end or the chain was rebuilt).", err=True)
+        raise SystemExit(1)
+    click.echo(f"Audit chain intact: {n} event(s). Head: {head or '-'}")
+
+
+@bp.cli.command("photos-sweep")
+@click.option("--min-age", default=3600, show_default=True, help="Only remove files older than this many seconds.")
+def photos_sweep_command(min_age: int) -> None:
+    from factorysafe.uploads import sweep_orphans
+
+    """Remove photo files no database row references (left by a killed process) and stale temporary files."""
+    folders, temps = sweep_orphans(min_age)
+    click.echo(f"Removed {folders} unreferenced photo folder(s) and {temps} temporary file(s).")
 
 
 def init_app(app) -> None:

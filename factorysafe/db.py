@@ -1,4 +1,4 @@
-"""Database handle, migrations and the ``init-db`` command.
+"""Database handle and migrations (the ``init-db`` command is in ``cli.py``).
 
 ``db`` is the one Flask-SQLAlchemy object of the application; every model in the
 domain packages derives from ``db.Model``. The schema is owned by the Alembic
@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import enum
 from pathlib import Path
 
-import click
 import sqlalchemy as sa
 from flask import current_app
-from flask.cli import with_appcontext
 from flask_migrate import Migrate, upgrade
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy.orm import DeclarativeBase
@@ -45,25 +44,27 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
+def str_enum(enum_cls: type[enum.StrEnum], length: int = 32) -> sa.Enum:
+    """Store a StrEnum by value as VARCHAR (no native PostgreSQL ENUM type to migrate)."""
+    return sa.Enum(
+        enum_cls,
+        native_enum=False,
+        create_constraint=False,
+        length=length,
+        values_callable=lambda e: [m.value for m in e],
+        validate_strings=True,
+    )
+
+
 def init_db() -> None:
     """Create the schema, or bring an existing one up to the newest migration."""
     upgrade(directory=MIGRATIONS_DIR)
 
 
-@click.command("init-db")
-@with_appcontext
-def init_db_command() -> None:
-    """Create or upgrade the database schema (runs the Alembic migrations)."""
-    init_db()
-    click.echo(f"Database ready: {db.engine.url.render_as_string(hide_password=True)}")
-
-
 def init_app(app) -> None:
     db.init_app(app)
-    import factorysafe.models  # noqa: F401  (registers every table on the metadata)
 
     migrate.init_app(app, db)
-    app.cli.add_command(init_db_command)
     if db_url_is_sqlite(app.config["SQLALCHEMY_DATABASE_URI"]):
         with app.app_context():
             sa.event.listen(db.engine, "connect", _sqlite_pragmas)

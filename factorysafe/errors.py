@@ -1,10 +1,18 @@
-"""One place decides how errors look: an HTML page in the site layout, or JSON under /api/."""
+"""One place decides how errors look: an HTML page in the site layout, or JSON under /api/.
+
+Domain errors (:class:`DomainError` and its subclasses, raised by services) carry their HTTP status and
+a message for the user in the user's language; an edit conflict (``StaleDataError``, or SQLite's
+"database is locked" for a write made stale by another writer) is a 409. A view that re-shows a form
+with the typed text kept asks :func:`refusal` for the status and message; anything else that escapes
+a view is rendered here, after the session is rolled back, so nothing is half-saved."""
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from factorysafe.db import db
@@ -42,6 +50,60 @@ def error_response(status: int, message: str | None = None):
     return render_template("error.html", status=status, title=title, message=message), status
 
 
+class DomainError(Exception):
+    """A refused operation: ``status`` is the HTTP status, ``message`` what the user reads (translated
+    when raised, inside the request). Nothing was changed when it is raised."""
+
+    status = 400
+
+    def __init__(self, message, status: int | None = None):
+        super().__init__(str(message))
+        self.message = str(message)
+        if status is not None:
+            self.status = status
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InvalidInput(DomainError):
+    status = 400
+
+
+class NotAllowed(DomainError):
+    status = 403
+
+
+class Conflict(DomainError):
+    status = 409
+
+
+CONFLICT_MESSAGE = _l("Someone else changed this while you were editing it. Their change is shown; your entries "
+                      "are kept: check them and send them again.")
+
+
+def refusal(exc: BaseException) -> DomainError | None:
+    """The domain error ``exc`` stands for (itself, or a 409 for an edit conflict), or None when it is
+    not a refusal (a bug: let it propagate)."""
+    if isinstance(exc, DomainError):
+        return exc
+    if isinstance(exc, StaleDataError) or (isinstance(exc, OperationalError) and "locked" in str(exc)):
+        return Conflict(_(str(CONFLICT_MESSAGE)))
+    return None
+
+
+@bp.app_errorhandler(DomainError)
+def domain_error(e: DomainError):
+    db.session.rollback()
+    return error_response(e.status, e.message)
+
+
+@bp.app_errorhandler(StaleDataError)
+def stale_data(e):
+    db.session.rollback()
+    return error_response(409, str(refusal(e)))
+
+
 @bp.app_errorhandler(CSRFError)
 def csrf_error(e):
     return error_response(400, _("The form expired or was sent from another site. Reload the page and send it again."))
@@ -70,6 +132,9 @@ def internal_error(e):
 def unhandled(e):
     if isinstance(e, HTTPException):
         return http_error(e)
+    if isinstance(e, OperationalError) and refusal(e) is not None:  # SQLite: a write made stale by another
+        db.session.rollback()
+        return error_response(409, str(refusal(e)))
     from flask import current_app
 
     current_app.logger.exception("Unhandled error on %s", request.path)
@@ -77,14 +142,8 @@ def unhandled(e):
     return error_response(500)
 
 
-class UserFacingError(HTTPException):
-    """Raise with a message a user can read; shown as the page's message."""
-
-    show_message = True
-
-    def __init__(self, message: str, code: int = 400):
-        super().__init__(description=message)
-        self.code = code
+class UserFacingError(DomainError):
+    """Raise with a message a user can read; shown as the page's message (or the JSON error's)."""
 
 
 def init_app(app) -> None:

@@ -45,6 +45,7 @@ from PIL import ExifTags, Image, ImageCms, UnidentifiedImageError
 from sqlalchemy.orm import Session
 
 from factorysafe.db import db
+from factorysafe.errors import DomainError
 from factorysafe.inspections.models import Photo
 
 try:  # HEIC/HEIF from iPhones
@@ -76,12 +77,8 @@ _SESSION_PHOTOS = "factorysafe_new_photos"
 _SESSION_FORGET = "factorysafe_deleted_photo_shas"
 
 
-class PhotoRejected(ValueError):
+class PhotoRejected(DomainError):
     """The upload is not an acceptable photo; ``str(exc)`` is a message for the user."""
-
-    def __init__(self, message: str, status: int = 400):
-        super().__init__(message)
-        self.status = status
 
 
 # --- where files live ---------------------------------------------------------------------------

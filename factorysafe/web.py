@@ -1,4 +1,5 @@
-"""Blueprint registration, CSRF, the start pages (home, dashboard) and the health check."""
+"""Shared view helpers (the clock, dashboard panels), CSRF, the start pages (home, dashboard) and the
+health check. Domain views import this module; it imports none of them (``blueprints`` registers them)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -74,12 +75,6 @@ def healthz():
 def init_app(app) -> None:
     csrf.init_app(app)
     app.register_blueprint(bp)
-    # Domain blueprints. Each package's __init__ defines ``bp`` and its dashboard panels.
-    from factorysafe import actions, factories, hazards, inspections, maps, reports
-
-    for package in (factories, inspections, hazards, actions, maps, reports):
-        if hasattr(package, "bp"):
-            app.register_blueprint(package.bp)
     app.jinja_env.globals["today"] = today
 
 

@@ -10,6 +10,7 @@ from factorysafe.actions.models import ActionStatus, CorrectiveAction
 from factorysafe.actions.queries import factory_summaries
 from factorysafe.actions.rules import is_overdue
 from factorysafe.db import db
+from factorysafe.policy import PUBLIC_STATES
 from factorysafe.inspections.models import Discipline, Finding, Inspection, InspectionState
 
 TODAY = dt.date(2026, 11, 25)
@@ -27,7 +28,7 @@ def test_public_data_counts_agree_with_the_published_rows_one_by_one(app):
             sa.select(Inspection.factory_id).where(Inspection.state == InspectionState.PUBLISHED)))
         assert {r["id"] for r in data.factories} == published
         assert [r["name"] for r in data.factories] == sorted(r["name"] for r in data.factories)
-        summaries = factory_summaries(TODAY, published_only=True)
+        summaries = factory_summaries(TODAY, states=PUBLIC_STATES)
         rows = db.session.execute(
             sa.select(Finding.factory_id, Finding.discipline, Finding.immediate_danger, Finding.origin,
                       CorrectiveAction.status, CorrectiveAction.deadline)

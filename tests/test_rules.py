@@ -80,7 +80,8 @@ def test_sql_summaries_agree_with_the_pure_functions(app):
     with app.app_context():
         seed_demo(25, 30, seed=3, today=today, with_photos=False)
         db.session.commit()
-        summaries = factory_summaries(today, pending_weight=0.5)
+        app.config["PROGRESS_PENDING_WEIGHT"] = 0.5  # read by factory_summaries, its one home
+        summaries = factory_summaries(today)
         for factory in db.session.scalars(sa.select(Factory)):
             rows = db.session.execute(
                 sa.select(Finding.origin, Finding.discipline, CorrectiveAction.status, CorrectiveAction.deadline)

@@ -8,34 +8,62 @@ import datetime as dt
 from collections import defaultdict
 
 import sqlalchemy as sa
+from flask import current_app
 
 from sqlalchemy.orm import contains_eager, joinedload
 
 from factorysafe.actions.models import ActionStatus, CorrectiveAction, DeadlineExtension, ExtensionStatus
 from factorysafe.actions.rules import (
-    CRITICAL_SEVERITIES, CapStatus, FactoryCounts, cap_status, escalation_proposal, progress_rate,
+    CRITICAL_SEVERITIES, DUE_SOON_DAYS, CapStatus, FactoryCounts, cap_status, deadline_state, escalation_proposal,
+    progress_rate,
 )
 from factorysafe.db import db
-from factorysafe.factories.models import Factory
-from factorysafe.inspections.models import Discipline, Finding, FindingOrigin, Inspection, InspectionState
+from factorysafe.auth.models import Role, User
+from factorysafe.factories.models import Factory, factory_owners
+from factorysafe.inspections.models import Discipline, Finding, FindingOrigin
+from factorysafe.policy import states_sql
 
 
-def _published_only(stmt, published_only: bool):
-    if published_only:
-        published = sa.select(Inspection.id).where(Inspection.state == InspectionState.PUBLISHED)
-        stmt = stmt.where(Finding.inspection_id.in_(published))
-    return stmt
+# --- the rules of ``actions.rules`` as SQL (the only place they are written as SQL) -------------
+def is_overdue_sql(today: dt.date):
+    """``rules.is_overdue`` as a SQL condition on CorrectiveAction: past the deadline, not verified."""
+    ca = CorrectiveAction
+    return (ca.status != ActionStatus.CORRECTED) & (ca.deadline < today)
+
+
+def awaiting_fix_overdue_sql(today: dt.date):
+    """``rules.deadline_state(...) == DeadlineState.OVERDUE``: past the deadline with no fix reported."""
+    ca = CorrectiveAction
+    return (ca.status == ActionStatus.IN_PROGRESS) & (ca.deadline < today)
+
+
+def due_soon_sql(today: dt.date, days: int = DUE_SOON_DAYS):
+    """In progress and ``rules.deadline_state(...) == DeadlineState.DUE_SOON``."""
+    ca = CorrectiveAction
+    return ((ca.status == ActionStatus.IN_PROGRESS) & (ca.deadline >= today)
+            & (ca.deadline <= today + dt.timedelta(days=days)))
+
+
+def pending_weight() -> float:
+    """How much Pending verification counts in progress rates (setting ``PROGRESS_PENDING_WEIGHT``)."""
+    return float(current_app.config["PROGRESS_PENDING_WEIGHT"])
+
+
+def _visible(stmt, states):
+    """Only findings of inspections in ``states`` (``policy.visible_states``); None: all."""
+    return stmt if states is None else stmt.where(states_sql(states, Finding.inspection_id))
 
 
 _DISCIPLINES = {d.value: d for d in Discipline}
 _ORIGINS = {o.value: o for o in FindingOrigin}
 
 
-def count_rows(today: dt.date, factory_ids=None, *, published_only: bool = False, with_danger: bool = False):
+def count_rows(today: dt.date, factory_ids=None, *, states=None, with_danger: bool = False):
     """Plain tuples (factory_id, discipline value, origin value, total, corrected, pending, overdue[, open
     immediate danger]), one per factory, discipline and origin: ONE grouped query, no ORM row processing."""
     ca, f = CorrectiveAction, Finding
     not_done = ca.status != ActionStatus.CORRECTED
+    overdue = is_overdue_sql(today)
     cols = [
         f.factory_id,
         sa.type_coerce(f.discipline, sa.String),
@@ -43,22 +71,22 @@ def count_rows(today: dt.date, factory_ids=None, *, published_only: bool = False
         sa.func.count(),
         sa.func.sum(sa.case((ca.status == ActionStatus.CORRECTED, 1), else_=0)),
         sa.func.sum(sa.case((ca.status == ActionStatus.PENDING_VERIFICATION, 1), else_=0)),
-        sa.func.sum(sa.case((not_done & (ca.deadline < today), 1), else_=0)),
+        sa.func.sum(sa.case((overdue, 1), else_=0)),
     ]
     if with_danger:
         cols.append(sa.func.sum(sa.case((not_done & f.immediate_danger, 1), else_=0)))
     stmt = (sa.select(*cols).select_from(f).join(ca, ca.finding_id == f.id)
             .group_by(f.factory_id, f.discipline, f.origin))
-    stmt = _published_only(stmt, published_only)
+    stmt = _visible(stmt, states)
     if factory_ids is not None:
         stmt = stmt.where(f.factory_id.in_(list(factory_ids)))
     return db.session.connection().execute(stmt).all()
 
 
-def discipline_counts(today: dt.date, factory_ids=None, *, published_only: bool = False):
+def discipline_counts(today: dt.date, factory_ids=None, *, states=None):
     """{factory_id: {(discipline, origin): {"total", "corrected", "pending", "overdue"}}} in one query."""
     out: dict[int, dict] = defaultdict(dict)
-    for fid, d, o, total, corrected, pending, overdue in count_rows(today, factory_ids, published_only=published_only):
+    for fid, d, o, total, corrected, pending, overdue in count_rows(today, factory_ids, states=states):
         out[fid][(_DISCIPLINES[d], _ORIGINS[o])] = {
             "total": total, "corrected": int(corrected or 0), "pending": int(pending or 0), "overdue": int(overdue or 0),
         }
@@ -73,13 +101,14 @@ def status_inputs(factory_ids=None) -> dict[int, tuple]:
     return {fid: (agreed, inel, requal) for fid, agreed, inel, requal in db.session.connection().execute(fstmt)}
 
 
-def summarise(today: dt.date, rows, factories: dict[int, tuple], pending_weight: float = 0.0) -> dict[int, dict]:
+def summarise(today: dt.date, rows, factories: dict[int, tuple], weight: float | None = None) -> dict[int, dict]:
     """The summaries of ``factory_summaries`` from ``count_rows`` tuples and ``status_inputs`` (pure Python).
 
     One pass over the grouped counts, then the pure rules per factory. Open and overdue actions are also
     given per discipline, and, when the rows carry it (``count_rows(..., with_danger=True)``), the number
     of open actions of immediate danger.
     """
+    weight = pending_weight() if weight is None else weight
     initial_v, new_v = FindingOrigin.INITIAL.value, FindingOrigin.NEW.value
     disciplines = [d.value for d in Discipline]
 
@@ -123,9 +152,9 @@ def summarise(today: dt.date, rows, factories: dict[int, tuple], pending_weight:
             i_total += total
             i_corrected += corrected
             i_pending += pending
-            progress[d] = progress_rate(corrected, pending, total, pending_weight)
+            progress[d] = progress_rate(corrected, pending, total, weight)
             by_discipline[d] = {"total": total, "corrected": corrected, "pending": pending, "overdue": d_overdue}
-        progress["overall"] = progress_rate(i_corrected, i_pending, i_total, pending_weight)
+        progress["overall"] = progress_rate(i_corrected, i_pending, i_total, weight)
         overdue = sum(overdue_by_d.values())
         fc = FactoryCounts(initial_total=i_total, initial_corrected=i_corrected, overdue=overdue)
         result[fid] = {
@@ -144,10 +173,14 @@ def summarise(today: dt.date, rows, factories: dict[int, tuple], pending_weight:
     return result
 
 
-def factory_summaries(today: dt.date, factory_ids=None, *, published_only: bool = False, pending_weight: float = 0.0):
-    """Status and progress for many factories: {factory_id: summary dict}. Two queries in all."""
-    rows = count_rows(today, factory_ids, published_only=published_only)
-    return summarise(today, rows, status_inputs(factory_ids), pending_weight)
+def factory_summaries(today: dt.date, factory_ids=None, *, states=None):
+    """Status and progress for many factories: {factory_id: summary dict}. Two queries in all.
+
+    Progress weighs Pending verification by the ``PROGRESS_PENDING_WEIGHT`` setting, read here and
+    nowhere else, so every page, API answer, export and PDF shows the same rate. ``states`` limits the
+    counts to findings of inspections in those states (``policy.visible_states`` of the reader)."""
+    rows = count_rows(today, factory_ids, states=states)
+    return summarise(today, rows, status_inputs(factory_ids))
 
 
 def status_of(factory_id: int, today: dt.date, **kw) -> CapStatus:
@@ -194,7 +227,7 @@ def escalation_inputs(today: dt.date, factory_ids=None) -> dict[int, dict]:
         .select_from(ca)
         .join(Finding, Finding.id == ca.finding_id)
         .join(Factory, Factory.id == ca.factory_id)
-        .where(ca.status == ActionStatus.IN_PROGRESS, ca.deadline < today, _critical())
+        .where(awaiting_fix_overdue_sql(today), _critical())
         .group_by(ca.factory_id, Factory.escalation_stage)
     )
     if factory_ids is not None:
@@ -232,10 +265,10 @@ def _action_list_stmt():
 
 
 def factory_actions(factory_id: int, today: dt.date, *, discipline=None, status=None, overdue: bool = False,
-                    origin=None):
+                    origin=None, states=None):
     """A factory's actions for its CAP page, with optional filters; item order within discipline."""
     ca = CorrectiveAction
-    stmt = _action_list_stmt().where(ca.factory_id == factory_id)
+    stmt = _visible(_action_list_stmt().where(ca.factory_id == factory_id), states)
     if discipline:
         stmt = stmt.where(Finding.discipline == discipline)
     if status:
@@ -243,62 +276,64 @@ def factory_actions(factory_id: int, today: dt.date, *, discipline=None, status=
     if origin:
         stmt = stmt.where(Finding.origin == origin)
     if overdue:
-        stmt = stmt.where(ca.status != ActionStatus.CORRECTED, ca.deadline < today)
+        stmt = stmt.where(is_overdue_sql(today))
     stmt = stmt.order_by(Finding.discipline, ca.deadline, Finding.id)
     return db.session.scalars(stmt).unique().all()
 
 
-def due_soon(factory_ids, today: dt.date, days: int = 14, limit: int = 50):
+def due_soon(factory_ids, today: dt.date, days: int = DUE_SOON_DAYS, limit: int = 50, states=None):
     ca = CorrectiveAction
-    stmt = (_action_list_stmt()
-            .where(ca.factory_id.in_(list(factory_ids)), ca.status == ActionStatus.IN_PROGRESS,
-                   ca.deadline >= today, ca.deadline <= today + dt.timedelta(days=days))
+    stmt = (_visible(_action_list_stmt(), states)
+            .where(ca.factory_id.in_(list(factory_ids)), due_soon_sql(today, days))
             .order_by(ca.deadline, ca.id).limit(limit))
     return db.session.scalars(stmt).unique().all()
 
 
-def overdue_actions(factory_ids, today: dt.date, limit: int = 50, critical_first: bool = True):
+def overdue_actions(factory_ids, today: dt.date, limit: int = 50, critical_first: bool = True, states=None):
     """In progress past the deadline: what to fix first (critical, then the oldest deadline)."""
     ca = CorrectiveAction
     order = [sa.case((_critical(), 0), else_=1), ca.deadline, ca.id] if critical_first else [ca.deadline, ca.id]
-    stmt = (_action_list_stmt()
-            .where(ca.factory_id.in_(list(factory_ids)), ca.status == ActionStatus.IN_PROGRESS, ca.deadline < today)
+    stmt = (_visible(_action_list_stmt(), states)
+            .where(ca.factory_id.in_(list(factory_ids)), awaiting_fix_overdue_sql(today))
             .order_by(*order).limit(limit))
     return db.session.scalars(stmt).unique().all()
 
 
-def verification_queue(factory_ids=None, limit: int = 50):
+def verification_queue(factory_ids=None, limit: int = 50, states=None):
     """Fixes reported and waiting for an engineer, oldest report first."""
     ca = CorrectiveAction
-    stmt = _action_list_stmt().where(ca.status == ActionStatus.PENDING_VERIFICATION)
+    stmt = _visible(_action_list_stmt(), states).where(ca.status == ActionStatus.PENDING_VERIFICATION)
     if factory_ids is not None:
         stmt = stmt.where(ca.factory_id.in_(list(factory_ids)))
     stmt = stmt.order_by(ca.reported_fixed_on, ca.id).limit(limit)
     return db.session.scalars(stmt).unique().all()
 
 
-def count_where(factory_ids, *conditions) -> int:
+def count_where(factory_ids, *conditions, states=None) -> int:
     ca = CorrectiveAction
     stmt = sa.select(sa.func.count(ca.id)).where(*conditions)
+    if states is not None:
+        stmt = stmt.where(ca.finding_id.in_(_visible(sa.select(Finding.id), states)))
     if factory_ids is not None:
         stmt = stmt.where(ca.factory_id.in_(list(factory_ids)))
     return db.session.scalar(stmt) or 0
 
 
-def plans_missing(factory_ids, limit: int = 20):
+def plans_missing(factory_ids, limit: int = 20, states=None):
     ca = CorrectiveAction
-    stmt = (_action_list_stmt()
+    stmt = (_visible(_action_list_stmt(), states)
             .where(ca.factory_id.in_(list(factory_ids)), ca.status == ActionStatus.IN_PROGRESS, ca.planned_action == "")
             .order_by(ca.deadline, ca.id).limit(limit))
     return db.session.scalars(stmt).unique().all()
 
 
-def extension_requests(factory_ids=None, *, status=ExtensionStatus.REQUESTED, limit: int = 50):
+def extension_requests(factory_ids=None, *, status=ExtensionStatus.REQUESTED, limit: int = 50, states=None):
     x = DeadlineExtension
     stmt = (sa.select(x).join(x.action).join(CorrectiveAction.finding).join(CorrectiveAction.factory)
             .options(contains_eager(x.action).contains_eager(CorrectiveAction.finding),
                      contains_eager(x.action).contains_eager(CorrectiveAction.factory))
             .where(x.status == status))
+    stmt = _visible(stmt, states)
     if factory_ids is not None:
         stmt = stmt.where(CorrectiveAction.factory_id.in_(list(factory_ids)))
     order = (x.requested_at, x.id) if status == ExtensionStatus.REQUESTED else (x.decided_at.desc(), x.id.desc())
@@ -311,7 +346,7 @@ def overdue_by_factory(today: dt.date, limit: int = 20) -> list[dict]:
     ca = CorrectiveAction
     stmt = (sa.select(Factory.id, Factory.name, sa.func.count(ca.id).label("n"), sa.func.min(ca.deadline).label("oldest"))
             .join(ca, ca.factory_id == Factory.id)
-            .where(ca.status == ActionStatus.IN_PROGRESS, ca.deadline < today)
+            .where(awaiting_fix_overdue_sql(today))
             .group_by(Factory.id, Factory.name).order_by(sa.desc("n"), Factory.id).limit(limit))
     return [{"factory_id": r.id, "name": r.name, "overdue": r.n, "oldest_deadline": r.oldest}
             for r in db.session.execute(stmt)]
@@ -334,3 +369,40 @@ def load_action(action_id: int) -> CorrectiveAction | None:
             joinedload(ca.finding).joinedload(Finding.inspection), joinedload(ca.factory),
             joinedload(ca.verified_by))
     ).unique().one_or_none()
+
+
+# --- reminders ------------------------------------------------------------------------------------
+def reminder_lines(today: dt.date, days: int) -> dict[str, list[str]]:
+    """{owner email: [lines]} for actions In progress due within ``days`` or overdue (one query)."""
+    ca = CorrectiveAction
+    stmt = (
+        sa.select(User.email, Factory.name, Finding.item_number, Finding.observation, ca.id, ca.deadline)
+        .select_from(ca)
+        .join(Finding, Finding.id == ca.finding_id)
+        .join(Factory, Factory.id == ca.factory_id)
+        .join(factory_owners, factory_owners.c.factory_id == ca.factory_id)
+        .join(User, User.id == factory_owners.c.user_id)
+        .where(User.active.is_(True), User.role == Role.OWNER,
+               awaiting_fix_overdue_sql(today) | due_soon_sql(today, days))
+        .order_by(User.email, ca.deadline, ca.id)
+    )
+    out: dict[str, list[str]] = defaultdict(list)
+    for email, fname, item, obs, aid, deadline in db.session.execute(stmt):
+        late = deadline_state(ActionStatus.IN_PROGRESS, deadline, today).is_overdue
+        when = f"OVERDUE since {deadline.isoformat()}" if late else f"due {deadline.isoformat()}"
+        out[email].append(f"- {fname}, {item} (action {aid}): {when}. {obs[:120]}")
+    return out
+
+
+def verification_digest() -> tuple[int, str | None]:
+    n = db.session.scalar(sa.select(sa.func.count(CorrectiveAction.id)).where(
+        CorrectiveAction.status == ActionStatus.PENDING_VERIFICATION)) or 0
+    oldest = db.session.scalar(sa.select(sa.func.min(CorrectiveAction.reported_fixed_on)).where(
+        CorrectiveAction.status == ActionStatus.PENDING_VERIFICATION))
+    return n, oldest.isoformat() if oldest else None
+
+
+def engineer_emails() -> list[str]:
+    """E-mail addresses of active engineers and administrators (the verification digest's readers)."""
+    return db.session.scalars(sa.select(User.email).where(
+        User.active.is_(True), User.role.in_([Role.ENGINEER, Role.ADMIN])).order_by(User.email)).all()

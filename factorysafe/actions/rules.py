@@ -8,6 +8,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import enum
+import re
 from dataclasses import dataclass
 
 from factorysafe.actions.models import ActionStatus
@@ -22,34 +23,96 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-# Severity -> (label, function of the start date). Priority 1 is due at once.
-DEADLINE_RULES = {
-    Severity.PRIORITY_1: ("immediate", lambda start: start),
-    Severity.HIGH: ("6 weeks", lambda start: start + dt.timedelta(weeks=6)),
-    Severity.MEDIUM: ("3 months", lambda start: add_months(start, 3)),
-    Severity.LOW: ("6 months", lambda start: add_months(start, 6)),
+# --- deadlines: the one engine ------------------------------------------------------------------
+# A deadline rule is text: "immediate", "N days", "N weeks" or "N months". The hazard catalogue gives
+# each hazard its own rule; a finding without a catalogue code, or whose severity the engineer
+# overrode, takes the programme's rule for its severity below. Approved extensions move an action's
+# deadline; nothing else does. Every deadline in the app comes from this section.
+RULE_RE = re.compile(r"^(?P<n>[1-9][0-9]{0,3}) *(?P<unit>days?|weeks?|months?)$")
+RULE_HELP = 'use "immediate", "N days", "N weeks" or "N months"'
+
+#: The programme's default rule for each severity. Priority 1 is due at once.
+SEVERITY_RULES = {
+    Severity.PRIORITY_1: "immediate",
+    Severity.HIGH: "6 weeks",
+    Severity.MEDIUM: "3 months",
+    Severity.LOW: "6 months",
 }
 
 
-def deadline_for(severity: Severity | str, start: dt.date) -> dt.date:
-    """The default binding deadline for a finding of this severity found on ``start``."""
-    return DEADLINE_RULES[Severity(severity)][1](start)
+def validate_rule(rule) -> str:
+    """Normalise a deadline rule: "immediate", "N days", "N weeks", "N months", or an int of days."""
+    if isinstance(rule, bool):
+        raise ValueError(f"must be a deadline rule ({RULE_HELP})")
+    if isinstance(rule, int):
+        if rule < 0 or rule > 3650:
+            raise ValueError("a number of days must lie between 0 and 3650")
+        return "immediate" if rule == 0 else f"{rule} days"
+    if not isinstance(rule, str):
+        raise ValueError(f"must be a deadline rule ({RULE_HELP})")
+    text = " ".join(rule.strip().lower().split())
+    if text == "immediate":
+        return text
+    if not RULE_RE.match(text):
+        raise ValueError(f"{rule!r} is not a deadline rule ({RULE_HELP})")
+    return text
 
 
-def is_overdue(status: ActionStatus | str, deadline: dt.date, today: dt.date) -> bool:
-    """Overdue: the deadline has passed and the fix is not verified (Corrected)."""
-    return ActionStatus(status) != ActionStatus.CORRECTED and deadline < today
+def apply_rule(rule: str, start: dt.date) -> dt.date:
+    """The deadline ``rule`` gives for a finding raised on ``start``."""
+    text = validate_rule(rule)
+    if text == "immediate":
+        return start
+    m = RULE_RE.match(text)
+    n, unit = int(m["n"]), m["unit"].rstrip("s")
+    if unit == "day":
+        return start + dt.timedelta(days=n)
+    if unit == "week":
+        return start + dt.timedelta(weeks=n)
+    return add_months(start, n)
+
+
+def deadline_rule(severity: Severity | str, catalogue_severity: Severity | str | None = None,
+                  catalogue_rule: str | None = None) -> str:
+    """The rule that binds a finding: its hazard's catalogue rule while the severity is the catalogue's
+    own, else the programme's rule for the severity."""
+    severity = Severity(severity)
+    if catalogue_rule is not None and catalogue_severity is not None and Severity(catalogue_severity) == severity:
+        return catalogue_rule
+    return SEVERITY_RULES[severity]
+
+
+def deadline_for(severity: Severity | str, start: dt.date, *, catalogue_severity: Severity | str | None = None,
+                 catalogue_rule: str | None = None) -> dt.date:
+    """The binding deadline for a finding of this severity found on ``start`` (see ``deadline_rule``)."""
+    return apply_rule(deadline_rule(severity, catalogue_severity, catalogue_rule), start)
+
+
+# --- overdue ------------------------------------------------------------------------------------
+#: Days before its deadline an open action counts as "due soon" (dashboards, reminders, badges).
+DUE_SOON_DAYS = 14
 
 
 class DeadlineState(enum.StrEnum):
+    """Where an action stands against its deadline on a day. Overdue is two states: OVERDUE (no fix
+    reported) and REPORTED_NOT_VERIFIED (a fix reported but not verified past the deadline: still not
+    done, shown as "reported, not verified")."""
+
     DONE = "done"  # corrected (verified)
     ON_TIME = "on_time"
     DUE_SOON = "due_soon"
     OVERDUE = "overdue"
     REPORTED_NOT_VERIFIED = "reported_not_verified"  # pending verification, past the deadline
 
+    @property
+    def is_overdue(self) -> bool:
+        return self in (DeadlineState.OVERDUE, DeadlineState.REPORTED_NOT_VERIFIED)
 
-def deadline_state(status: ActionStatus | str, deadline: dt.date, today: dt.date, soon_days: int = 14) -> DeadlineState:
+
+def deadline_state(status: ActionStatus | str, deadline: dt.date, today: dt.date,
+                   soon_days: int = DUE_SOON_DAYS) -> DeadlineState:
+    """The one definition of overdue: the deadline has passed and the fix is not verified (Corrected).
+    A fix reported but not verified past its deadline is still overdue, in a state of its own."""
     status = ActionStatus(status)
     if status == ActionStatus.CORRECTED:
         return DeadlineState.DONE
@@ -60,6 +123,11 @@ def deadline_state(status: ActionStatus | str, deadline: dt.date, today: dt.date
     if (deadline - today).days <= soon_days:
         return DeadlineState.DUE_SOON
     return DeadlineState.ON_TIME
+
+
+def is_overdue(status: ActionStatus | str, deadline: dt.date, today: dt.date) -> bool:
+    """Overdue: ``deadline_state`` is OVERDUE or REPORTED_NOT_VERIFIED."""
+    return deadline_state(status, deadline, today).is_overdue
 
 
 def progress_rate(corrected: int, pending: int, total: int, pending_weight: float = 0.0) -> float | None:

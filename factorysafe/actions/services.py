@@ -10,19 +10,23 @@ the user; nothing is changed when they are raised (checks run before any mutatio
 from __future__ import annotations
 
 import datetime as dt
+import smtplib
+from email.message import EmailMessage
 from typing import BinaryIO, Iterable
 
+import sqlalchemy as sa
 from flask import current_app
-
-from factorysafe import audit
-from factorysafe.actions.models import (
-    ActionComment, ActionStatus, CorrectiveAction, DeadlineExtension, ExtensionStatus,
-)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from factorysafe import audit, policy
+from factorysafe.actions import queries
+from factorysafe.actions.models import (
+    ActionComment, ActionStatus, CorrectiveAction, DeadlineExtension, ExtensionStatus, OutboxMessage,
+)
 from factorysafe.actions.rules import add_months
 from factorysafe.db import db, utcnow
+from factorysafe.errors import DomainError
 from factorysafe.factories.models import Escalation, Factory
 
 MAX_EVIDENCE_PHOTOS = 10
@@ -31,16 +35,8 @@ CONFLICT_MESSAGE = _l("Someone else changed this action while you were editing i
                       "your text is kept in the form: check it and send it again.")
 
 
-class ActionError(Exception):
+class ActionError(DomainError):
     """A refused operation; ``status`` is the HTTP status a view answers with."""
-
-    status = 400
-
-    def __init__(self, message: str, status: int | None = None):
-        super().__init__(message)
-        self.message = message
-        if status is not None:
-            self.status = status
 
 
 class NotAllowed(ActionError):
@@ -59,26 +55,14 @@ class InvalidInput(ActionError):
     status = 400
 
 
-# --- who may do what (also used by views and templates) ----------------------------------------
-def is_factory_owner(user, factory_id: int) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_owner and user.owns(factory_id))
-
-
-def is_engineer(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_engineer)
-
-
-def may_comment(user, action: CorrectiveAction) -> bool:
-    return is_engineer(user) or is_factory_owner(user, action.factory_id)
-
-
+# --- who may do what: asked of ``factorysafe.policy`` --------------------------------------------
 def _require_owner(action: CorrectiveAction, by) -> None:
-    if not is_factory_owner(by, action.factory_id):
+    if not policy.may_act_as_owner(by, action):
         raise NotAllowed(_("Only an owner of this factory may do this."))
 
 
 def _require_engineer(by) -> None:
-    if not is_engineer(by):
+    if not policy.may_verify(by):
         raise NotAllowed(_("Only an engineer or an administrator may do this."))
 
 
@@ -195,7 +179,7 @@ def reject_fix(action: CorrectiveAction, reason: str, *, by, version: int | None
 
 # --- comments -----------------------------------------------------------------------------------
 def add_comment(action: CorrectiveAction, body: str, *, by) -> ActionComment:
-    if not may_comment(by, action):
+    if not policy.may_comment(by, action):
         raise NotAllowed(_("Only the factory's owners and engineers may comment on this action."))
     body = (body or "").strip()
     if not body:
@@ -287,3 +271,66 @@ def apply_escalation(factory: Factory, stage: int, note: str, *, by, today: dt.d
                  after={"escalation_stage": stage, "ineligible_since": factory.ineligible_since,
                         "requalify_on": factory.requalify_on, "escalation_id": esc.id}, note=note)
     return esc
+
+
+# --- reminders and the outbox ---------------------------------------------------------------------
+REMIND_DAYS = 7
+
+
+def write_reminders(today: dt.date, days: int = REMIND_DAYS) -> list[OutboxMessage]:
+    """Write at most one message per recipient for ``today`` into the outbox; return the new ones."""
+    messages: dict[str, tuple[str, str]] = {}
+    for email, lines in queries.reminder_lines(today, days).items():
+        overdue = sum("OVERDUE" in ln for ln in lines)
+        subject = f"factorysafe: {len(lines)} corrective action(s) due or overdue ({overdue} overdue)"
+        body = (f"Reminder of {today.isoformat()}: these actions at your factories are overdue or due within "
+                f"{days} days. Report each fix with evidence on its action page, or request an extension.\n\n"
+                + "\n".join(lines) + "\n")
+        messages[email] = (subject, body)
+    pending, oldest = queries.verification_digest()
+    if pending:
+        for email in queries.engineer_emails():
+            messages.setdefault(email, (
+                f"factorysafe: {pending} fix(es) waiting for verification",
+                f"Digest of {today.isoformat()}: {pending} reported fix(es) wait for verification "
+                f"(oldest reported {oldest}). See the verification queue on your dashboard.\n"))
+    existing = set(db.session.scalars(sa.select(OutboxMessage.dedupe_key).where(
+        OutboxMessage.dedupe_key.in_([f"{e}|{today.isoformat()}" for e in messages])))) if messages else set()
+    new = []
+    for email, (subject, body) in sorted(messages.items()):
+        key = f"{email}|{today.isoformat()}"
+        if key in existing:
+            continue
+        msg = OutboxMessage(dedupe_key=key, recipient=email, subject=subject, body=body)
+        db.session.add(msg)
+        new.append(msg)
+    db.session.flush()
+    return new
+
+
+def send_outbox() -> int:
+    """Send unsent outbox messages by SMTP; nothing (no connection) when SMTP_HOST is not set."""
+    host = current_app.config.get("SMTP_HOST")
+    if not host:
+        return 0
+    unsent = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.sent_at.is_(None))
+                                .order_by(OutboxMessage.id)).all()
+    if not unsent:
+        return 0
+    sent = 0
+    with smtplib.SMTP(host, int(current_app.config.get("SMTP_PORT", 25)), timeout=30) as smtp:
+        if current_app.config.get("SMTP_STARTTLS"):
+            smtp.starttls()
+        if current_app.config.get("SMTP_USER"):
+            smtp.login(current_app.config["SMTP_USER"], current_app.config.get("SMTP_PASSWORD", ""))
+        for m in unsent:
+            em = EmailMessage()
+            em["From"] = current_app.config.get("MAIL_FROM", "factorysafe@localhost")
+            em["To"] = m.recipient
+            em["Subject"] = m.subject
+            em.set_content(m.body)
+            smtp.send_message(em)
+            m.sent_at = utcnow()
+            db.session.commit()  # one by one: a failure later does not resend these
+            sent += 1
+    return sent

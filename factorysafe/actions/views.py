@@ -6,18 +6,19 @@ import datetime as dt
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm.exc import StaleDataError
 
-from factorysafe.actions import bp, queries, services
+from factorysafe.actions import queries, services
+from factorysafe.actions.blueprint import bp
 from factorysafe.actions.forms import (
     CapFilterForm, CommentForm, EscalationForm, ExtensionDecisionForm, ExtensionRequestForm, PlanForm, RejectForm,
     ReportFixForm, VerifyForm,
 )
 from factorysafe.actions.models import ActionStatus, CorrectiveAction, DeadlineExtension, ExtensionStatus
 from factorysafe.actions.rules import deadline_state, is_critical
-from factorysafe.auth.access import can_manage_factory, engineer_required, factory_or_403
+from factorysafe import policy
+from factorysafe.policy import engineer_required, factory_or_403
 from factorysafe.db import db
+from factorysafe.errors import refusal
 from factorysafe.factories.models import Escalation
 from factorysafe.web import dashboard_panel, today
 
@@ -32,9 +33,15 @@ def _threshold() -> int:
 
 
 def _load(action_id: int) -> CorrectiveAction:
+    """The action if the current user may see it: 404 if none, or unpublished for a visitor or the
+    factory's owner (a draft's actions do not exist for them yet); 403 for other signed-in users."""
     action = queries.load_action(action_id)
     if action is None:
         abort(404)
+    if not policy.may_see_action(current_user, action):
+        if policy.is_factory_owner(current_user, action.factory_id):
+            abort(404)
+        policy.refuse()
     return action
 
 
@@ -50,7 +57,7 @@ def _empty_forms(action: CorrectiveAction) -> dict:
 
 
 def _render(action: CorrectiveAction, status: int = 200, bound: dict | None = None, error: str | None = None):
-    manager = can_manage_factory(current_user, action.factory_id)
+    manager = policy.may_see_private_of_action(current_user, action)
     forms = _empty_forms(action)
     for name, form in (bound or {}).items():
         if hasattr(form, "version"):
@@ -58,7 +65,7 @@ def _render(action: CorrectiveAction, status: int = 200, bound: dict | None = No
         forms[name] = form
     day = today()
     decide_forms = {}
-    if services.is_engineer(current_user):
+    if policy.may_verify(current_user, action):
         for x in action.extensions:
             if x.status == ExtensionStatus.REQUESTED:
                 decide_forms[x.id] = (bound or {}).get(f"decide-{x.id}") or ExtensionDecisionForm(
@@ -74,9 +81,9 @@ def _render(action: CorrectiveAction, status: int = 200, bound: dict | None = No
         history=queries.action_history(action.id) if manager else [],
         comments=action.comments if manager else [],
         evidence=photos, finding_photos=finding_photos,
-        is_owner=services.is_factory_owner(current_user, action.factory_id),
-        is_engineer=services.is_engineer(current_user),
-        may_comment=services.may_comment(current_user, action),
+        is_owner=policy.may_act_as_owner(current_user, action),
+        is_engineer=policy.may_verify(current_user, action),
+        may_comment=policy.may_comment(current_user, action),
         has_open_extension=any(x.status == ExtensionStatus.REQUESTED for x in action.extensions),
     ), status
 
@@ -84,10 +91,7 @@ def _render(action: CorrectiveAction, status: int = 200, bound: dict | None = No
 @bp.route("/actions/<int:action_id>")
 def action_detail(action_id: int):
     """Private page for the factory's owners and engineers; a public read-only page once published."""
-    action = _load(action_id)
-    if not can_manage_factory(current_user, action.factory_id) and not action.finding.inspection.is_published:
-        abort(403 if current_user.is_authenticated else 404)
-    return _render(action)
+    return _render(_load(action_id))
 
 
 def _perform(action_id: int, form_name: str | None, allowed, operation, success: str):
@@ -106,29 +110,23 @@ def _perform(action_id: int, form_name: str | None, allowed, operation, success:
     try:
         operation(action, form)
         db.session.commit()
-    except services.ActionError as exc:
+    except Exception as exc:  # a refusal re-shows the page with the typed text; anything else is a bug
         db.session.rollback()
-        return _render(_load(action_id), exc.status, bound, exc.message)
-    except StaleDataError:
-        db.session.rollback()
-        return _render(_load(action_id), 409, bound, services.CONFLICT_MESSAGE)
-    except OperationalError as exc:
-        # SQLite refuses a write whose snapshot another writer made stale ("database is locked"):
-        # the same situation as a version conflict, and nothing was written.
-        db.session.rollback()
-        if "locked" not in str(exc):
+        refused = refusal(exc)
+        if refused is None:
             raise
-        return _render(_load(action_id), 409, bound, services.CONFLICT_MESSAGE)
+        message = str(services.CONFLICT_MESSAGE) if refused.status == 409 and refused is not exc else refused.message
+        return _render(_load(action_id), refused.status, bound, message)
     flash(success, "info")
     return redirect(url_for("actions.action_detail", action_id=action_id))
 
 
 def _owner(action):
-    return services.is_factory_owner(current_user, action.factory_id)
+    return policy.may_act_as_owner(current_user, action)
 
 
 def _engineer(action):
-    return services.is_engineer(current_user)
+    return policy.may_verify(current_user, action)
 
 
 @bp.route("/actions/<int:action_id>/plan", methods=["POST"])
@@ -186,7 +184,7 @@ def reject_fix(action_id: int):
 @bp.route("/actions/<int:action_id>/comments", methods=["POST"])
 @login_required
 def add_comment(action_id: int):
-    return _perform(action_id, "comment", lambda a: services.may_comment(current_user, a),
+    return _perform(action_id, "comment", lambda a: policy.may_comment(current_user, a),
                     lambda a, f: services.add_comment(a, f.body.data, by=current_user), _("Comment added."))
 
 
@@ -204,7 +202,7 @@ def decide_extension(extension_id: int):
     if ext is None:
         abort(404)
     action_id = ext.action_id
-    if not services.is_engineer(current_user):
+    if not policy.may_verify(current_user, _load(action_id)):
         abort(403)
     form = ExtensionDecisionForm(prefix=f"decide-{extension_id}")
     if not form.validate_on_submit():
@@ -212,13 +210,14 @@ def decide_extension(extension_id: int):
     try:
         services.decide_extension(ext, form.decision.data == "approve", form.comment.data, by=current_user)
         db.session.commit()
-    except services.ActionError as exc:
+    except Exception as exc:
         db.session.rollback()
-        return _render(_load(action_id), exc.status, {f"decide-{extension_id}": form}, exc.message)
-    except StaleDataError:
-        db.session.rollback()
-        return _render(_load(action_id), 409, {f"decide-{extension_id}": form},
-                       _("Someone else changed this action at the same moment; check it and decide again."))
+        refused = refusal(exc)
+        if refused is None:
+            raise
+        message = refused.message if refused is exc else _(
+            "Someone else changed this action at the same moment; check it and decide again.")
+        return _render(_load(action_id), refused.status, {f"decide-{extension_id}": form}, message)
     flash(_("Extension approved: the deadline moved.") if form.decision.data == "approve" else _("Extension declined."), "info")
     return redirect(url_for("actions.action_detail", action_id=action_id))
 
@@ -230,11 +229,11 @@ def factory_cap(factory_id: int):
     factory = factory_or_403(factory_id)
     form = CapFilterForm(request.args)
     day = today()
+    states = policy.visible_states(current_user, factory.id)
     actions = queries.factory_actions(
         factory.id, day, discipline=form.discipline.data or None, status=form.status.data or None,
-        overdue=bool(form.overdue.data), origin=form.origin.data or None)
-    summary = queries.factory_summaries(day, [factory.id], pending_weight=float(
-        current_app.config.get("PROGRESS_PENDING_WEIGHT", 0.0)))[factory.id]
+        overdue=bool(form.overdue.data), origin=form.origin.data or None, states=states)
+    summary = queries.factory_summaries(day, [factory.id], states=states)[factory.id]
     esc_inputs = queries.escalation_inputs(day, [factory.id]).get(factory.id)
     proposals = queries.escalation_proposals(day, _threshold(), [factory.id])
     esc_form = EscalationForm(formdata=None, prefix="esc")
@@ -276,17 +275,8 @@ def apply_escalation(factory_id: int):
     if not form.validate_on_submit():
         flash(_("Choose a stage and write a note for the escalation."), "error")
         return redirect(target), 303
-    try:
-        services.apply_escalation(factory, form.stage.data, form.note.data, by=current_user, today=today())
-        db.session.commit()
-    except services.ActionError as exc:
-        db.session.rollback()
-        return render_template("error.html", status=exc.status, title=_("Escalation not applied"),
-                               message=exc.message), exc.status
-    except StaleDataError:
-        db.session.rollback()
-        return render_template("error.html", status=409, title=_("Conflict"),
-                               message=_("Someone else changed this factory at the same moment; reload and try again.")), 409
+    services.apply_escalation(factory, form.stage.data, form.note.data, by=current_user, today=today())
+    db.session.commit()  # a refusal (DomainError) or a conflict is rendered by errors.py
     flash(_("Escalation stage %(stage)s applied to %(name)s.", stage=form.stage.data, name=factory.name), "info")
     return redirect(target)
 
@@ -298,17 +288,19 @@ def owner_actions_panel(user, day):
     if not ids:
         return {"empty": True}
     ca = CorrectiveAction
+    states = policy.OWNER_STATES
     return {
         "empty": False,
-        "due_soon": queries.due_soon(ids, day, 14, limit=30),
-        "overdue": queries.overdue_actions(ids, day, limit=30),
-        "overdue_total": queries.count_where(ids, ca.status == ActionStatus.IN_PROGRESS, ca.deadline < day),
-        "pending": queries.verification_queue(ids, limit=30),
-        "pending_total": queries.count_where(ids, ca.status == ActionStatus.PENDING_VERIFICATION),
-        "plans_missing": queries.plans_missing(ids, limit=10),
-        "plans_missing_total": queries.count_where(ids, ca.status == ActionStatus.IN_PROGRESS, ca.planned_action == ""),
-        "decided": queries.extension_requests(ids, status=ExtensionStatus.DECLINED, limit=5)
-        + queries.extension_requests(ids, status=ExtensionStatus.APPROVED, limit=5),
+        "due_soon": queries.due_soon(ids, day, limit=30, states=states),
+        "overdue": queries.overdue_actions(ids, day, limit=30, states=states),
+        "overdue_total": queries.count_where(ids, queries.awaiting_fix_overdue_sql(day), states=states),
+        "pending": queries.verification_queue(ids, limit=30, states=states),
+        "pending_total": queries.count_where(ids, ca.status == ActionStatus.PENDING_VERIFICATION, states=states),
+        "plans_missing": queries.plans_missing(ids, limit=10, states=states),
+        "plans_missing_total": queries.count_where(ids, ca.status == ActionStatus.IN_PROGRESS, ca.planned_action == "",
+                                                   states=states),
+        "decided": queries.extension_requests(ids, status=ExtensionStatus.DECLINED, limit=5, states=states)
+        + queries.extension_requests(ids, status=ExtensionStatus.APPROVED, limit=5, states=states),
         "factories": user.factories,
     }
 

@@ -9,7 +9,7 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from factorysafe.db import db, utcnow
+from factorysafe.db import db, str_enum, utcnow  # noqa: F401 - str_enum re-exported
 
 
 class Role(enum.StrEnum):
@@ -20,18 +20,6 @@ class Role(enum.StrEnum):
     @property
     def label(self) -> str:
         return {"admin": "Administrator", "engineer": "Engineer", "owner": "Factory owner"}[self.value]
-
-
-def str_enum(enum_cls: type[enum.StrEnum], length: int = 32) -> sa.Enum:
-    """Store a StrEnum by value as VARCHAR (no native PostgreSQL ENUM type to migrate)."""
-    return sa.Enum(
-        enum_cls,
-        native_enum=False,
-        create_constraint=False,
-        length=length,
-        values_callable=lambda e: [m.value for m in e],
-        validate_strings=True,
-    )
 
 
 # Scrypt (werkzeug's default) is a memory-hard KDF; each hash carries its own salt.

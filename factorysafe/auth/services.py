@@ -6,9 +6,10 @@ import sqlalchemy as sa
 from factorysafe import audit
 from factorysafe.auth.models import Role, User
 from factorysafe.db import db
+from factorysafe.errors import DomainError
 
 
-class AccountError(ValueError):
+class AccountError(DomainError):
     """A user-readable reason an account operation was refused."""
 
 

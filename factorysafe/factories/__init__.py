@@ -1,6 +1,3 @@
-"""Factories: their profile, owners and the private factory overview."""
-from flask import Blueprint
+"""Factories: their profile, owners and the private factory overview.
 
-bp = Blueprint("factories", __name__)
-
-from factorysafe.factories import views  # noqa: E402,F401
+The blueprint is in ``blueprint.py``; ``factorysafe.blueprints`` registers it with its views."""

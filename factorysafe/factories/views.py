@@ -7,9 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from factorysafe.actions.queries import factory_summaries
-from factorysafe.auth.access import engineer_required, factory_or_403
+from factorysafe import policy
+from factorysafe.policy import engineer_required, factory_or_403
 from factorysafe.db import db
-from factorysafe.factories import bp, services
+from factorysafe.factories import services
+from factorysafe.factories.blueprint import bp
 from factorysafe.factories.forms import FactoryForm
 from factorysafe.factories.models import Factory
 from factorysafe.web import dashboard_panel, today
@@ -19,9 +21,14 @@ PAGE_SIZE = 50
 
 def _visible_factories_query(user):
     stmt = sa.select(Factory).order_by(Factory.name)
-    if not user.is_engineer:
+    if not policy.is_engineer(user):
         stmt = stmt.where(Factory.owners.any(id=user.id))
     return stmt
+
+
+def _states(user):
+    """In a list of the user's factories: all inspections for engineers, an owner's visible ones."""
+    return policy.ALL_STATES if policy.is_engineer(user) else policy.OWNER_STATES
 
 
 @bp.route("/manage/factories")
@@ -33,7 +40,7 @@ def factory_list():
     if q:
         stmt = stmt.where(Factory.name.ilike(f"%{q}%") | Factory.district.ilike(f"%{q}%"))
     pagination = db.paginate(stmt, page=page, per_page=PAGE_SIZE, error_out=False)
-    summaries = factory_summaries(today(), [f.id for f in pagination.items])
+    summaries = factory_summaries(today(), [f.id for f in pagination.items], states=_states(current_user))
     return render_template("factories/list.html", pagination=pagination, summaries=summaries, q=q)
 
 
@@ -41,7 +48,7 @@ def factory_list():
 @login_required
 def factory_detail(factory_id: int):
     factory = factory_or_403(factory_id)
-    summary = factory_summaries(today(), [factory.id])[factory.id]
+    summary = factory_summaries(today(), [factory.id], states=policy.visible_states(current_user, factory.id))[factory.id]
     return render_template("factories/detail.html", factory=factory, summary=summary)
 
 
@@ -73,7 +80,7 @@ def factory_edit(factory_id: int):
 @dashboard_panel(roles=("owner",), template="factories/_owner_panel.html", order=10)
 def owner_factories_panel(user, day):
     ids = [f.id for f in user.factories]
-    return {"factories": user.factories, "summaries": factory_summaries(day, ids)}
+    return {"factories": user.factories, "summaries": factory_summaries(day, ids, states=policy.OWNER_STATES)}
 
 
 @dashboard_panel(roles=("engineer",), template="factories/_engineer_panel.html", order=90)

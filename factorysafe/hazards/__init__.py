@@ -7,12 +7,10 @@ Public API (pure, usable without a request):
 - ``suggest(text, k=3)`` -- [(code, score)] from an observation in English or Bangla;
 - ``deadline_for_hazard``, ``defaults_for``, ``apply_catalogue_defaults`` -- see ``registry.py``.
 
-The catalogue file is validated once when the blueprint is registered: a malformed
+The catalogue file is validated once when the blueprint (``blueprint.py``) is registered: a malformed
 ``catalogue.toml`` (or the file named by ``HAZARD_CATALOGUE_PATH``) stops the app start.
 """
 from __future__ import annotations
-
-from flask import Blueprint
 
 from factorysafe.hazards.registry import (  # noqa: F401 - re-exported
     CatalogueDefaultError,
@@ -42,14 +40,3 @@ def suggest(text: str, k: int = 3) -> list[tuple[str, float]]:
     from factorysafe.hazards.suggester import suggest as _suggest
 
     return _suggest(text, k)
-
-
-bp = Blueprint("hazards", __name__)
-
-
-@bp.record_once
-def _load_catalogue(state) -> None:
-    _catalogue.install(state.app.config.get("HAZARD_CATALOGUE_PATH"))
-
-
-from factorysafe.hazards import views  # noqa: E402,F401

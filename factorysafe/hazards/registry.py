@@ -20,13 +20,12 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from factorysafe.actions.rules import add_months, deadline_for
+from factorysafe.actions.rules import apply_rule, deadline_for, validate_rule  # noqa: F401 - the one engine
 from factorysafe.inspections.models import Discipline, Severity
 
 DEFAULT_PATH = Path(__file__).with_name("catalogue.toml")
 
 CODE_RE = re.compile(r"^[A-Z]+(?:-[A-Z0-9]+)+$")
-RULE_RE = re.compile(r"^(?P<n>[1-9][0-9]{0,3}) *(?P<unit>days?|weeks?|months?)$")
 TEXT_FIELDS = ("title_en", "title_bn", "description_en", "description_bn", "guidance_en", "guidance_bn")
 REQUIRED = ("code", "discipline", "severity", "deadline", "immediate_danger_possible") + TEXT_FIELDS
 KNOWN = set(REQUIRED) | {"keywords"}
@@ -85,37 +84,8 @@ class Catalogue:
         return out
 
 
-# --- deadline rules -------------------------------------------------------------------------------
-def validate_rule(rule) -> str:
-    """Normalise a deadline rule: "immediate", "N days", "N weeks", "N months", or an int of days."""
-    if isinstance(rule, bool):
-        raise ValueError("must be \"immediate\", \"N days\", \"N weeks\" or \"N months\"")
-    if isinstance(rule, int):
-        if rule < 0 or rule > 3650:
-            raise ValueError("a number of days must lie between 0 and 3650")
-        return "immediate" if rule == 0 else f"{rule} days"
-    if not isinstance(rule, str):
-        raise ValueError("must be \"immediate\", \"N days\", \"N weeks\" or \"N months\"")
-    text = " ".join(rule.strip().lower().split())
-    if text == "immediate":
-        return text
-    if not RULE_RE.match(text):
-        raise ValueError(f"{rule!r} is not a deadline rule (use \"immediate\", \"N days\", \"N weeks\" or \"N months\")")
-    return text
-
-
-def apply_rule(rule: str, start: dt.date) -> dt.date:
-    """The deadline ``rule`` gives for a finding raised on ``start``."""
-    text = validate_rule(rule)
-    if text == "immediate":
-        return start
-    m = RULE_RE.match(text)
-    n, unit = int(m["n"]), m["unit"].rstrip("s")
-    if unit == "day":
-        return start + dt.timedelta(days=n)
-    if unit == "week":
-        return start + dt.timedelta(weeks=n)
-    return add_months(start, n)
+# Deadline rules ("immediate", "N days", "N weeks", "N months") are validated and applied by the one
+# engine in ``actions.rules`` (``validate_rule``, ``apply_rule``).
 
 
 # --- loading and validation -----------------------------------------------------------------------
@@ -276,11 +246,13 @@ def deadline_for_hazard(code: str | None, start: dt.date, severity: Severity | s
     programme's severity rule, ``actions.rules.deadline_for``.
     """
     h = current().get(code) if code else None
-    if h is not None and (severity is None or Severity(severity) == h.severity):
-        return h.deadline_for(start)
-    if severity is None:
+    if h is None and severity is None:
         raise UnknownHazard(code)
-    return deadline_for(severity, start)
+    if severity is None:
+        severity = h.severity
+    if h is None:
+        return deadline_for(severity, start)
+    return deadline_for(severity, start, catalogue_severity=h.severity, catalogue_rule=h.deadline_rule)
 
 
 class CatalogueDefaultError(ValueError):

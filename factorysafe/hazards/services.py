@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 
 from factorysafe import audit
 from factorysafe.db import db
+from factorysafe.errors import DomainError
 from factorysafe.factories.models import Evacuation, Factory
 from factorysafe.hazards import registry as cat
 from factorysafe.hazards.columns import ColumnInput, ColumnResult, ColumnVerdict, verdict
@@ -24,13 +25,8 @@ from factorysafe.inspections.models import Finding, Inspection, InspectionState
 COLUMN_CODE = "STRUCT-COLUMN-WEAK"
 
 
-class HazardRuleError(ValueError):
+class HazardRuleError(DomainError):
     """A rule of the programme refuses the operation; the message is for the user."""
-
-    def __init__(self, message: str, status: int = 400):
-        super().__init__(message)
-        self.message = message
-        self.status = status
 
 
 def column_observation(col: ColumnInput, result: ColumnResult, location: str) -> str:

@@ -8,10 +8,12 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from factorysafe.auth.access import engineer_required
+from factorysafe.policy import engineer_required
 from factorysafe.db import db
+from factorysafe.errors import DomainError
 from factorysafe.factories.models import Evacuation, Factory
-from factorysafe.hazards import bp, choices, queries, services
+from factorysafe.hazards import choices, queries, services
+from factorysafe.hazards.blueprint import bp
 from factorysafe.hazards import registry as cat
 from factorysafe.hazards.columns import ColumnInputError, check_column, verdict
 from factorysafe.hazards.forms import ColumnCheckForm, EvacuationOrderForm, ResumptionForm, TrySuggestForm
@@ -125,7 +127,7 @@ def column_check():
                     evacuate_floors=form.evacuate_floors.data or "", workers_affected=form.workers_affected.data,
                     by=current_user)
                 db.session.commit()
-            except services.HazardRuleError as exc:
+            except DomainError as exc:
                 db.session.rollback()
                 flash(exc.message, "error")
                 return render_template("hazards/column_check.html", **ctx), exc.status
@@ -158,7 +160,7 @@ def order_evacuation(finding_id: int):
             ev = services.order_evacuation(factory, finding, form.floors.data or "", form.ordered_on.data,
                                            form.workers_affected.data, by=current_user, note=form.note.data or "")
             db.session.commit()
-        except services.HazardRuleError as exc:
+        except DomainError as exc:
             db.session.rollback()
             flash(exc.message, "error")
             return render_template("hazards/evacuate.html", form=form, finding=finding, factory=factory), exc.status
@@ -184,7 +186,7 @@ def evacuation_detail(evacuation_id: int):
             services.record_resumption(ev, form.resumed_on.data, form.workers_affected.data, by=current_user,
                                        note=form.note.data or "")
             db.session.commit()
-        except services.HazardRuleError as exc:
+        except DomainError as exc:
             db.session.rollback()
             form.resumed_on.errors.append(exc.message)
         else:

@@ -1,6 +1,3 @@
-"""Inspections, findings and photo evidence."""
-from flask import Blueprint
+"""Inspections, findings and photo evidence.
 
-bp = Blueprint("inspections", __name__, cli_group=None)
-
-from factorysafe.inspections import views  # noqa: E402,F401
+The blueprint is in ``blueprint.py``; ``factorysafe.blueprints`` registers it with its views."""

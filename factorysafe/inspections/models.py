@@ -7,8 +7,7 @@ import enum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from factorysafe.auth.models import str_enum
-from factorysafe.db import db, utcnow
+from factorysafe.db import db, str_enum, utcnow
 
 
 class Discipline(enum.StrEnum):

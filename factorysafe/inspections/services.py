@@ -19,6 +19,7 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from factorysafe import audit
 from factorysafe.actions.models import CorrectiveAction
+from factorysafe.errors import DomainError
 from factorysafe.db import db, utcnow
 from factorysafe.inspections.models import (
     Discipline,
@@ -36,15 +37,8 @@ FINDING_FIELDS = ("discipline", "hazard_code", "floor", "area", "observation", "
                   "severity_override_reason", "immediate_danger")
 
 
-class InspectionRuleError(ValueError):
+class InspectionRuleError(DomainError):
     """A user-readable reason an operation was refused; ``status`` is the HTTP status to answer with."""
-
-    status = 400
-
-    def __init__(self, message: str, status: int | None = None):
-        super().__init__(message)
-        if status is not None:
-            self.status = status
 
 
 class EditConflict(InspectionRuleError):

@@ -2,10 +2,8 @@
 and the one view that serves photo files, after checking who may see them."""
 from __future__ import annotations
 
-import click
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
-from flask.cli import with_appcontext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -13,10 +11,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from factorysafe import uploads
-from factorysafe.auth.access import engineer_required, factory_or_403
+from factorysafe import policy
+from factorysafe.policy import engineer_required, factory_or_403, inspection_or_404
 from factorysafe.auth.models import Role, User
 from factorysafe.db import db
-from factorysafe.inspections import bp, services
+from factorysafe.errors import DomainError, refusal
+from factorysafe.inspections import services
+from factorysafe.inspections.blueprint import bp
 from factorysafe.inspections.forms import FindingForm, InspectionForm, StateForm, choices
 from factorysafe.inspections.models import Discipline, Finding, Inspection, InspectionState, Photo
 from factorysafe.web import dashboard_panel
@@ -24,21 +25,7 @@ from factorysafe.web import dashboard_panel
 CONFLICT = _l("Someone else changed this while you were editing it. Your entries are kept below: check them against the saved values and save again.")
 
 
-# --- access -------------------------------------------------------------------------------------
-def inspection_or_404(inspection_id: int, edit: bool = False) -> Inspection:
-    """Engineers and admins: any inspection. Owners: read-only, their factories', not drafts."""
-    inspection = db.session.get(Inspection, inspection_id)
-    if inspection is None:
-        abort(404)
-    if current_user.is_engineer:
-        return inspection
-    if edit or not (current_user.is_owner and current_user.owns(inspection.factory_id)):
-        abort(403)
-    if inspection.state == InspectionState.DRAFT:
-        abort(404)
-    return inspection
-
-
+# --- access: decided by ``factorysafe.policy`` --------------------------------------------------------
 def photo_subject(photo: Photo) -> tuple[int | None, Inspection | None]:
     """(factory id, inspection) a photo belongs to: its finding's, or its corrective action's finding's."""
     finding = photo.finding or (photo.action.finding if photo.action is not None else None)
@@ -48,26 +35,9 @@ def photo_subject(photo: Photo) -> tuple[int | None, Inspection | None]:
 
 
 def photo_access(photo: Photo, kind: str, user) -> tuple[bool, bool]:
-    """(allowed, publicly cacheable) for ``user`` asking for ``kind`` of ``photo``.
-
-    - public: thumb/web of photos not marked private, whose finding's inspection is published
-      (fix evidence: the inspection of the action's finding is published);
-    - owners: thumb/web of their own factories' photos, except findings of draft inspections;
-    - engineers and admins: everything. Originals (with GPS and camera data) are for them only.
-    """
+    """(allowed, publicly cacheable) for ``user`` asking for ``kind`` of ``photo`` (``policy.photo_access``)."""
     factory_id, inspection = photo_subject(photo)
-    public = (kind != "original" and not photo.private and inspection is not None
-              and inspection.state == InspectionState.PUBLISHED)
-    if public:
-        return True, True
-    if not getattr(user, "is_authenticated", False):
-        return False, False
-    if user.is_engineer:
-        return True, False
-    if (user.is_owner and kind != "original" and factory_id is not None and user.owns(factory_id)
-            and (inspection is None or inspection.state != InspectionState.DRAFT or photo.action_id is not None)):
-        return True, False
-    return False, False
+    return policy.photo_access(user, kind=kind, private=photo.private, factory_id=factory_id, inspection=inspection)
 
 
 # --- pages ----------------------------------------------------------------------------------------
@@ -110,7 +80,7 @@ def inspection_new():
         try:
             inspection = services.create_inspection(factory, form.values(), by=current_user)
             db.session.commit()
-        except services.InspectionRuleError as exc:
+        except DomainError as exc:
             db.session.rollback()
             flash(str(exc), "error")
             status = exc.status
@@ -133,7 +103,7 @@ def inspection_edit(inspection_id: int):
             services.update_inspection(inspection, form.values(), by=current_user, version=form.version.data,
                                        reason=form.amendment_reason.data)
             db.session.commit()
-        except (services.InspectionRuleError, StaleDataError) as exc:
+        except (DomainError, StaleDataError) as exc:
             status = _failed(exc)
             if status == 409:
                 inspection = db.session.get(Inspection, inspection_id)
@@ -147,16 +117,19 @@ def inspection_edit(inspection_id: int):
 
 
 def _failed(exc) -> int:
-    """Roll back, show the reason; return the HTTP status for the re-rendered form."""
+    """Roll back, show the reason (``errors.refusal``); return the HTTP status for the re-rendered form.
+    Anything that is not a refusal is re-raised (errors.py renders it)."""
     db.session.rollback()
-    if isinstance(exc, StaleDataError):
+    refused = refusal(exc)
+    if refused is None:
+        raise exc
+    if refused is not exc:  # an edit conflict
         flash(str(CONFLICT), "error")
-        return 409
-    if isinstance(exc, uploads.PhotoRejected):
+    elif isinstance(exc, uploads.PhotoRejected):
         flash(_("Photo not accepted: %(reason)s Nothing was saved; please choose the photos again.", reason=exc), "error")
-        return exc.status
-    flash(str(exc), "error")
-    return exc.status
+    else:
+        flash(refused.message, "error")
+    return refused.status
 
 
 def _sorted_findings(findings):
@@ -169,13 +142,13 @@ def _detail_context(inspection: Inspection) -> dict:
     groups = [(d, _sorted_findings(f for f in inspection.findings if f.discipline == d)) for d in disciplines]
     factory = inspection.factory
     distances = {}
-    if current_user.is_engineer and factory.latitude is not None and factory.longitude is not None:
+    if policy.is_engineer(current_user) and factory.latitude is not None and factory.longitude is not None:
         for f in inspection.findings:
             for p in f.photos:
                 if p.latitude is not None and p.longitude is not None:
                     distances[p.id] = uploads.distance_m(p.latitude, p.longitude, factory.latitude, factory.longitude)
     amendments = []
-    if current_user.is_engineer and inspection.state != InspectionState.DRAFT:
+    if policy.is_engineer(current_user) and inspection.state != InspectionState.DRAFT:
         from factorysafe.audit import AuditEvent
 
         finding_ids = [f.id for f in inspection.findings]
@@ -204,7 +177,7 @@ def _state_change(inspection_id: int, operation, done: str):
     try:
         operation(inspection, by=current_user, version=form.version.data)
         db.session.commit()
-    except (services.InspectionRuleError, StaleDataError) as exc:
+    except (DomainError, StaleDataError) as exc:
         if _failed(exc) == 409:
             current = db.session.get(Inspection, inspection_id)
             return render_template("inspections/detail.html", **_detail_context(current)), 409
@@ -278,7 +251,7 @@ def finding_new(inspection_id: int):
                     flash(str(CONFLICT), "error")
                     status = 409
                 continue
-            except (services.InspectionRuleError, uploads.PhotoRejected, StaleDataError) as exc:
+            except (DomainError, StaleDataError) as exc:
                 status = _failed(exc)
                 inspection = db.session.get(Inspection, inspection_id)
             else:
@@ -309,7 +282,7 @@ def finding_edit(finding_id: int):
                 remove_photo_ids=request.form.getlist("remove_photo", type=int),
                 private_photo_ids=request.form.getlist("private_photo", type=int))
             db.session.commit()
-        except (services.InspectionRuleError, uploads.PhotoRejected, StaleDataError) as exc:
+        except (DomainError, StaleDataError) as exc:
             status = _failed(exc)
             finding = db.session.get(Finding, finding_id)
             inspection = finding.inspection
@@ -331,11 +304,11 @@ def factory_inspections(factory_id: int):
     factory = factory_or_403(factory_id)
     stmt = sa.select(Inspection).where(Inspection.factory_id == factory.id).order_by(Inspection.inspected_on.desc(),
                                                                                   Inspection.id.desc())
-    if not current_user.is_engineer:
-        stmt = stmt.where(Inspection.state != InspectionState.DRAFT)
+    stmt = stmt.where(Inspection.state.in_(policy.visible_states(current_user, factory.id)))
     inspections = db.session.scalars(stmt).all()
     counts = dict(db.session.execute(sa.select(Finding.inspection_id, sa.func.count(Finding.id))
-                                     .where(Finding.factory_id == factory.id).group_by(Finding.inspection_id)).all())
+                                     .where(Finding.inspection_id.in_([i.id for i in inspections]))
+                                     .group_by(Finding.inspection_id)).all())
     return render_template("inspections/factory_history.html", factory=factory, inspections=inspections, counts=counts)
 
 
@@ -349,7 +322,7 @@ def photo(photo_id: int, kind: str):
         abort(404)
     allowed, public = photo_access(item, kind, current_user)
     if not allowed:
-        abort(403 if current_user.is_authenticated else 404)
+        policy.refuse()
     path = uploads.derivative_path(item, kind)
     if not path.is_file():
         current_app.logger.warning("photo %s: %s file missing", item.id, kind)
@@ -386,16 +359,6 @@ def my_inspections_panel(user, day):
 def owner_inspections_panel(user, day):
     ids = [f.id for f in user.factories]
     recent = db.session.scalars(sa.select(Inspection).where(Inspection.factory_id.in_(ids),
-                                                            Inspection.state != InspectionState.DRAFT)
+                                                            Inspection.state.in_(policy.OWNER_STATES))
                                 .order_by(Inspection.inspected_on.desc(), Inspection.id.desc()).limit(10)).all()
     return {"recent": recent}
-
-
-@bp.cli.command("photos-sweep")
-@click.option("--min-age", default=3600, show_default=True, help="Only remove files older than this many seconds.")
-@with_appcontext
-def photos_sweep_command(min_age: int) -> None:
-    """Remove photo files no database row references (left by a killed process) and stale temporary files."""
-    folders, temps = uploads.sweep_orphans(min_age)
-    click.echo(f"Removed {folders} unreferenced photo folder(s) and {temps} temporary file(s).")
-

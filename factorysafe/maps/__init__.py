@@ -1,6 +1,3 @@
-"""Public safety map, public factory pages and open data."""
-from flask import Blueprint
+"""Public safety map, public factory pages and open data.
 
-bp = Blueprint("maps", __name__)
-
-from factorysafe.maps import api, exports, views  # noqa: E402,F401
+The blueprint is in ``blueprint.py``; ``factorysafe.blueprints`` registers it with its views."""

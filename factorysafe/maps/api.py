@@ -7,11 +7,13 @@ from flask import abort, jsonify, request, url_for
 from flask_babel import force_locale
 
 from factorysafe.actions.models import ActionStatus, CorrectiveAction
+from factorysafe.actions.queries import is_overdue_sql
 from factorysafe.actions.rules import CapStatus
 from factorysafe.db import db
 from factorysafe.errors import UserFacingError
 from factorysafe.inspections.models import Discipline, Finding
-from factorysafe.maps import bp, exports, pages, services
+from factorysafe.maps import exports, pages, services
+from factorysafe.maps.blueprint import bp
 from factorysafe.maps.services import DISCIPLINES
 from factorysafe.web import today
 
@@ -146,7 +148,7 @@ def api_findings():
     if status:
         stmt = stmt.where(CorrectiveAction.status == ActionStatus(status))
     if overdue is not None:
-        late = (CorrectiveAction.status != ActionStatus.CORRECTED) & (CorrectiveAction.deadline < day)
+        late = is_overdue_sql(day)
         stmt = stmt.where(late if overdue else ~late)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))
     rows = db.session.execute(stmt.order_by(Finding.id).limit(per_page).offset((page - 1) * per_page))

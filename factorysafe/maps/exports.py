@@ -10,11 +10,13 @@ import sqlalchemy as sa
 from flask import Response, stream_with_context
 from flask_babel import lazy_gettext as _l
 
-from factorysafe.actions.models import ActionStatus, CorrectiveAction, DeadlineExtension, ExtensionStatus
+from factorysafe.actions.queries import is_overdue_sql
+from factorysafe.actions.models import CorrectiveAction, DeadlineExtension, ExtensionStatus
 from factorysafe.db import db
 from factorysafe.factories.models import Factory
 from factorysafe.inspections.models import Discipline, Finding, Inspection, InspectionState
-from factorysafe.maps import bp, services
+from factorysafe.maps import services
+from factorysafe.maps.blueprint import bp
 from factorysafe.maps.labels import DISCIPLINE as DISCIPLINE_LABELS
 from factorysafe.maps.services import DISCIPLINES
 from factorysafe.web import today
@@ -157,7 +159,7 @@ def public_findings_stmt(day: dt.date):
             i.type.label("inspection_type"), i.inspected_on, f.discipline, f.item_number, f.hazard_code, f.floor,
             f.area, f.observation, f.recommendation, f.severity, f.immediate_danger, f.origin, ca.status,
             ca.deadline, ca.original_deadline, approved.label("extensions_approved"),
-            ((ca.status != ActionStatus.CORRECTED) & (ca.deadline < day)).label("overdue"),
+            is_overdue_sql(day).label("overdue"),
             ca.reported_fixed_on, ca.verified_on,
         )
         .select_from(f)

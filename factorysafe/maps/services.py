@@ -28,6 +28,7 @@ from factorysafe.db import db
 from factorysafe.factories.models import Evacuation, Factory
 from factorysafe.inspections.models import Discipline, Finding, Inspection, InspectionState
 from factorysafe.maps import geo
+from factorysafe.policy import PUBLIC_STATES
 
 DISCIPLINES = [d.value for d in Discipline]
 STATUSES = [s.value for s in CapStatus]
@@ -191,8 +192,8 @@ def _build(today: dt.date, factory_ids: list[int] | None) -> PublicData:
         if t[0] in published:
             rows.append(dict(zip(keys, t[:width])))
             status_inputs[t[0]] = tuple(t[width:])
-    summaries = summarise(today, count_rows(today, factory_ids, published_only=True, with_danger=True),
-                          status_inputs, current_app.config.get("PROGRESS_PENDING_WEIGHT", 0.0))
+    summaries = summarise(today, count_rows(today, factory_ids, states=PUBLIC_STATES, with_danger=True),
+                          status_inputs)
     evacuations = _evacuations_in_force(factory_ids)
     boundary = geo.join_districts(rows)
     for r in rows:

@@ -7,7 +7,8 @@ from flask import abort, current_app, render_template, request
 from flask_babel import get_locale
 
 from factorysafe.actions.rules import CapStatus
-from factorysafe.maps import bp, geo, labels, pages, render, services
+from factorysafe.maps import geo, labels, pages, render, services
+from factorysafe.maps.blueprint import bp
 from factorysafe.maps.services import DISCIPLINES
 from factorysafe.web import today
 

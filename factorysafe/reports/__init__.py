@@ -1,6 +1,3 @@
-"""PDF inspection and CAP reports, in English and Bangla, cached by content."""
-from flask import Blueprint
+"""PDF inspection and CAP reports, in English and Bangla, cached by content.
 
-bp = Blueprint("reports", __name__)
-
-from factorysafe.reports import views  # noqa: E402,F401
+The blueprint is in ``blueprint.py``; ``factorysafe.blueprints`` registers it with its views."""

@@ -4,15 +4,14 @@ The data returned here is exactly what the templates print; its hash is the repo
 fingerprint (see ``pdf.fingerprint``), so the cached PDF is rebuilt whenever, and only when,
 something printed changes.
 
-Access (decided here, enforced by the views):
+Access is decided by ``factorysafe.policy`` (the one home of access decisions):
 
-- Inspection report: engineers and admins get every inspection (drafts carry a banner);
-  the factory's owners get its submitted and published inspections (a draft is work in
-  progress of the engineers); everyone else, signed in or not, gets published inspections
-  only. Anything else is a 404, so the existence of unpublished work does not leak.
-- CAP report: engineers, admins and the factory's owners get the private version (all of the
-  factory's actions, unpublished ones marked, as on the private factory page); everyone else
-  gets the public version, built from published inspections only.
+- Inspection report: whoever may see the inspection (engineers every one, drafts with a banner;
+  the factory's owners its submitted and published ones; everyone else published ones). Anything
+  else is a 404, so the existence of unpublished work does not leak.
+- CAP report: engineers and the factory's owners get the private version, with the actions of the
+  inspections they may see (``policy.visible_states``: owners never see a draft's actions);
+  everyone else gets the public version, built from published inspections only.
 - The public versions never contain photos marked private.
 """
 from __future__ import annotations
@@ -21,33 +20,28 @@ import datetime as dt
 import re
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.orm import selectinload
 
 from factorysafe.actions.models import ActionStatus, CorrectiveAction, ExtensionStatus
 from factorysafe.actions.queries import factory_summaries
 from factorysafe.actions.rules import is_overdue
-from factorysafe.auth.access import can_manage_factory
+from factorysafe import policy
 from factorysafe.db import db
 from factorysafe.factories.models import Factory
-from factorysafe.inspections.models import Discipline, Finding, FindingOrigin, Inspection, InspectionState, Severity
+from factorysafe.inspections.models import Discipline, Finding, FindingOrigin, Inspection, Severity
 from factorysafe.reports.labels import SEVERITY_SHORT
 
-PUBLIC, PRIVATE = "public", "private"
+from factorysafe.policy import PRIVATE, PUBLIC  # noqa: E402,F401 - the report's audiences
 
 
 # --- access ---------------------------------------------------------------------------------------
 def inspection_audience(user, inspection: Inspection) -> str | None:
     """``"private"``, ``"public"``, or None when this user may not have the report at all."""
-    if getattr(user, "is_authenticated", False) and user.is_engineer:
-        return PRIVATE
-    if can_manage_factory(user, inspection.factory_id):  # the factory's owner
-        return PRIVATE if inspection.state != InspectionState.DRAFT else None
-    return PUBLIC if inspection.state == InspectionState.PUBLISHED else None
+    return policy.report_audience(user, inspection.factory_id, inspection)
 
 
 def cap_audience(user, factory: Factory) -> str:
-    return PRIVATE if can_manage_factory(user, factory.id) else PUBLIC
+    return policy.report_audience(user, factory.id)
 
 
 # --- hazard titles (the catalogue is optional) ----------------------------------------------------
@@ -140,9 +134,9 @@ _EXTENSION_LABELS = {ExtensionStatus.REQUESTED: "Requested", ExtensionStatus.APP
                      ExtensionStatus.DECLINED: "Declined"}
 
 
-def cap_content(factory_id: int, audience: str, lang: str, today: dt.date) -> dict:
+def cap_content(factory_id: int, audience: str, lang: str, today: dt.date, states=policy.PUBLIC_STATES) -> dict:
+    """The CAP report's data, from the actions of inspections in ``states`` (``policy.visible_states``)."""
     factory = db.session.get(Factory, factory_id)
-    public = audience == PUBLIC
     stmt = (
         sa.select(CorrectiveAction, Finding, Inspection)
         .join(Finding, Finding.id == CorrectiveAction.finding_id)
@@ -151,8 +145,7 @@ def cap_content(factory_id: int, audience: str, lang: str, today: dt.date) -> di
         .options(selectinload(CorrectiveAction.extensions))
         .order_by(Inspection.inspected_on, Inspection.id)
     )
-    if public:
-        stmt = stmt.where(Inspection.state == InspectionState.PUBLISHED)
+    stmt = stmt.where(Inspection.state.in_(states))
     groups: dict[int, dict] = {}
     for action, finding, insp in db.session.execute(stmt):
         group = groups.setdefault(insp.id, {
@@ -181,10 +174,7 @@ def cap_content(factory_id: int, audience: str, lang: str, today: dt.date) -> di
         })
     for group in groups.values():
         group["actions"].sort(key=lambda a: (_DISCIPLINE_ORDER[Discipline(a["discipline"])], _item_key(a["item_number"])))
-    summary = factory_summaries(
-        today, [factory_id], published_only=public,
-        pending_weight=current_app.config.get("PROGRESS_PENDING_WEIGHT", 0.0),
-    )[factory_id]
+    summary = factory_summaries(today, [factory_id], states=states)[factory_id]
     disciplines = []
     for d in Discipline:
         c = summary["by_discipline"].get(d.value) or {"total": 0, "corrected": 0, "pending": 0, "overdue": 0}

@@ -4,10 +4,12 @@ from __future__ import annotations
 from flask import abort, request, send_file
 from flask_login import current_user
 
+from factorysafe import policy
 from factorysafe.db import db
 from factorysafe.factories.models import Factory
 from factorysafe.inspections.models import Inspection
-from factorysafe.reports import bp, content, pdf
+from factorysafe.reports import content, pdf
+from factorysafe.reports.blueprint import bp
 from factorysafe.reports.labels import LANGS
 from factorysafe.web import today
 
@@ -55,5 +57,5 @@ def cap_report(factory_id: int):
         abort(404)
     audience = content.cap_audience(current_user, factory)
     lang = _lang()
-    data = content.cap_content(factory.id, audience, lang, today())
+    data = content.cap_content(factory.id, audience, lang, today(), policy.visible_states(current_user, factory.id))
     return _send("cap", factory.id, "cap.html", data, f"cap-factory-{factory.id}-{lang}.pdf")

@@ -1,0 +1,24 @@
+"""The blueprint registry: every domain package's blueprint, registered with its views and commands.
+
+Importing a package (``factorysafe.actions``) or its models never imports its views; only this module
+does, so views, services and queries can import each other's packages without import cycles.
+"""
+from __future__ import annotations
+
+
+def init_app(app) -> None:
+    from factorysafe.actions import views as _actions_views  # noqa: F401 - routes and panels
+    from factorysafe.actions.blueprint import bp as actions
+    from factorysafe.factories import views as _factories_views  # noqa: F401
+    from factorysafe.factories.blueprint import bp as factories
+    from factorysafe.hazards import views as _hazards_views  # noqa: F401
+    from factorysafe.hazards.blueprint import bp as hazards
+    from factorysafe.inspections import views as _inspections_views  # noqa: F401
+    from factorysafe.inspections.blueprint import bp as inspections
+    from factorysafe.maps import api as _maps_api, exports as _maps_exports, views as _maps_views  # noqa: F401
+    from factorysafe.maps.blueprint import bp as maps
+    from factorysafe.reports import views as _reports_views  # noqa: F401
+    from factorysafe.reports.blueprint import bp as reports
+
+    for bp in (factories, inspections, hazards, actions, maps, reports):
+        app.register_blueprint(bp)

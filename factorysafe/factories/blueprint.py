@@ -1,0 +1,4 @@
+"""The factories blueprint (its routes are in the views modules of this package)."""
+from flask import Blueprint
+
+bp = Blueprint("factories", __name__)

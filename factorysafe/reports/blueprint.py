@@ -1,0 +1,4 @@
+"""The reports blueprint (its routes are in the views modules of this package)."""
+from flask import Blueprint
+
+bp = Blueprint("reports", __name__)
