@@ -43,6 +43,14 @@ def dashboard_panel(roles: tuple[str, ...], template: str, order: int = 50):
     return decorator
 
 
+def percent(rate) -> str:
+    """``{{ rate|percent }}``: a progress rate as printed everywhere ("13 %", or "–" without one)."""
+    from factorysafe.actions.rules import progress_percent
+
+    value = progress_percent(rate)
+    return "–" if value is None else f"{value} %"
+
+
 def today() -> dt.date:
     """The one place views read the clock; rules get ``today`` as an argument."""
     return dt.date.today()
@@ -76,6 +84,10 @@ def init_app(app) -> None:
     csrf.init_app(app)
     app.register_blueprint(bp)
     app.jinja_env.globals["today"] = today
+    app.jinja_env.filters["percent"] = percent
+    from factorysafe.actions.rules import progress_percent
+
+    app.jinja_env.globals["progress_percent"] = progress_percent
 
 
 @bp.app_context_processor

@@ -8,6 +8,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import enum
+import math
 import re
 from dataclasses import dataclass
 
@@ -138,6 +139,14 @@ def progress_rate(corrected: int, pending: int, total: int, pending_weight: floa
     if total <= 0:
         return None
     return (corrected + pending_weight * pending) / total
+
+
+def progress_percent(rate: float | None) -> int | None:
+    """A progress rate as the whole percent every page, export and PDF prints (half rounds up:
+    0.125 is 13 %); None when there is no rate."""
+    if rate is None:
+        return None
+    return int(math.floor(rate * 100 + 0.5 + 1e-9))
 
 
 class CapStatus(enum.StrEnum):

@@ -138,7 +138,9 @@ class Texts:
         return self.num(text)
 
     def percent(self, rate: float | None) -> str:
-        return "–" if rate is None else self.num(f"{rate * 100:.0f}") + " %"
+        from factorysafe.actions.rules import progress_percent
+
+        return "–" if rate is None else self.num(str(progress_percent(rate))) + " %"
 
 
 def missing_bangla(texts) -> list[str]:

@@ -1,0 +1,119 @@
+"""Owners never see, count or touch findings of draft inspections, anywhere (``factorysafe.policy``).
+
+The routes are taken from the app's URL map: a route whose arguments this test cannot fill fails it,
+so a new route has to be thought about here.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from tests.helpers_reports import add_photo, pdf_text
+
+SECRET = "Draft-only observation QX7"
+TODAY = dt.date.today()
+
+
+@pytest.fixture
+def world(app, build):
+    factory = build.factory(name="Owned Apparels Ltd")
+    published = build.inspection(factory, state="published", inspected_on=TODAY - dt.timedelta(days=200))
+    build.finding(published, status="in_progress", deadline=TODAY + dt.timedelta(days=30))
+    draft = build.inspection(factory, state="draft", inspected_on=TODAY - dt.timedelta(days=3))
+    secret = build.finding(draft, discipline="electrical", severity="priority_1", hazard_code=None,
+                           status="pending_verification", deadline=TODAY - dt.timedelta(days=1),
+                           observation=SECRET, planned_action="", reported_fixed_on=TODAY - dt.timedelta(days=2))
+    photo = add_photo(app, secret.id, caption=SECRET)
+    from factorysafe.actions.models import DeadlineExtension
+    from factorysafe.db import db
+
+    with app.app_context():
+        ext = DeadlineExtension(action_id=secret.action_id, requested_by_id=None, reason="r",
+                                previous_deadline=TODAY, requested_deadline=TODAY + dt.timedelta(days=9))
+        db.session.add(ext)
+        db.session.commit()
+        ext_id = ext.id
+    owner = build.user("owner", factories=[factory])
+    return {"factory": factory, "draft": draft, "secret": secret, "photo": photo, "extension": ext_id,
+            "owner": owner, "published": published}
+
+
+def _fill(rule, w) -> dict | None:
+    values = {"action_id": w["secret"].action_id, "finding_id": w["secret"].id, "inspection_id": w["draft"].id,
+              "photo_id": w["photo"], "kind": "thumb", "extension_id": w["extension"],
+              "factory_id": w["factory"].id, "evacuation_id": 10**6, "filename": "css/app.css"}
+    if not set(rule.arguments) <= set(values):
+        return None
+    return {a: values[a] for a in rule.arguments}
+
+
+def _audit_count(app) -> int:
+    from factorysafe.audit import AuditEvent
+    from factorysafe.db import db
+
+    with app.app_context():
+        return db.session.scalar(sa.select(sa.func.count(AuditEvent.id)))
+
+
+def _visible_text(resp) -> str:
+    if resp.mimetype == "application/pdf":
+        return pdf_text(resp.data)[0]
+    return resp.get_data(as_text=True)
+
+
+def test_owner_never_sees_or_touches_a_draft_finding_on_any_route(app, client, auth, world):
+    auth.login(world["owner"].email)
+    before = _audit_count(app)
+    unfilled = []
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        args = _fill(rule, world)
+        if args is None:
+            unfilled.append(rule.rule)
+            continue
+        url = rule.rule
+        for name, value in args.items():
+            url = re.sub(rf"<(?:[a-z]+:)?{name}>", str(value), url)
+        draft_object = bool({"action_id", "finding_id", "inspection_id", "photo_id", "extension_id"} & set(args))
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            if url in ("/logout",):
+                continue
+            resp = client.open(url, method=method, data={"body": "x", "note": "x", "reason": "x",
+                                                        "planned_action": "x"})
+            checked += 1
+            assert resp.status_code < 500, (method, url)
+            if draft_object:
+                assert resp.status_code in (403, 404, 405), (method, url, resp.status_code)
+            assert SECRET not in _visible_text(resp), (method, url)
+    assert not unfilled, f"routes this test cannot fill, decide their access: {unfilled}"
+    assert checked > 40
+    assert _audit_count(app) == before  # nothing was changed
+
+
+def test_owner_counts_leave_out_draft_findings(client, auth, world):
+    fid = world["factory"].id
+    auth.login(world["owner"].email)
+    for url in (f"/manage/factories/{fid}", f"/manage/factories/{fid}/cap", "/dashboard"):
+        html = " ".join(re.sub(r"<[^>]+>", " ", client.get(url).get_data(as_text=True)).split())
+        assert SECRET not in html
+        if url != "/dashboard":
+            assert "Open actions: 1" in html and "Overdue: 0" in html, url
+    text, _ = pdf_text(client.get(f"/factories/{fid}/cap.pdf").data)
+    assert "Not yet published" not in text and "E-1" not in text
+
+
+def test_engineers_see_the_draft_finding(client, auth, build, world):
+    engineer = build.user("engineer")
+    auth.login(engineer.email)
+    assert client.get(f"/actions/{world['secret'].action_id}").status_code == 200
+    html = client.get(f"/manage/factories/{world['factory'].id}/cap").get_data(as_text=True)
+    assert "Open actions: 2" in " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_the_public_gets_404_not_403_for_unpublished_work(client, world):
+    assert client.get(f"/actions/{world['secret'].action_id}").status_code == 404
+    assert client.get(f"/inspections/{world['draft'].id}/report.pdf").status_code == 404
+    assert client.get(f"/photos/{world['photo']}/thumb").status_code == 404
