@@ -78,8 +78,8 @@ class Conflict(DomainError):
     status = 409
 
 
-CONFLICT_MESSAGE = _l("Someone else changed this while you were editing it. Their change is shown; your entries "
-                      "are kept: check them and send them again.")
+CONFLICT_MESSAGE = _l("Someone else changed this while you were editing it. Your entries are kept below: check them "
+                      "against the saved values and save again.")
 
 
 def refusal(exc: BaseException) -> DomainError | None:

@@ -15,14 +15,14 @@ from factorysafe import policy
 from factorysafe.policy import engineer_required, factory_or_403, inspection_or_404
 from factorysafe.auth.models import Role, User
 from factorysafe.db import db
-from factorysafe.errors import DomainError, refusal
+from factorysafe.errors import CONFLICT_MESSAGE, DomainError, refusal
 from factorysafe.inspections import services
 from factorysafe.inspections.blueprint import bp
 from factorysafe.inspections.forms import FindingForm, InspectionForm, StateForm, choices
 from factorysafe.inspections.models import Discipline, Finding, Inspection, InspectionState, Photo
 from factorysafe.web import dashboard_panel
 
-CONFLICT = _l("Someone else changed this while you were editing it. Your entries are kept below: check them against the saved values and save again.")
+CONFLICT = CONFLICT_MESSAGE
 
 
 # --- access: decided by ``factorysafe.policy`` --------------------------------------------------------
