@@ -183,7 +183,7 @@ def cap_content(factory_id: int, audience: str, lang: str, today: dt.date) -> di
         group["actions"].sort(key=lambda a: (_DISCIPLINE_ORDER[Discipline(a["discipline"])], _item_key(a["item_number"])))
     summary = factory_summaries(
         today, [factory_id], published_only=public,
-        pending_weight=current_app.config.get("PROGRESS_PENDING_WEIGHT", 0.0),
+        pending_weight=current_app.config["PROGRESS_PENDING_WEIGHT"],
     )[factory_id]
     disciplines = []
     for d in Discipline:
