@@ -76,12 +76,15 @@ def seed(db_url: str, instance: Path, factories: int, findings: int):
 
 def drop_caches(app) -> None:
     """As right after a change: no usable public data set and no rendered map."""
-    app.extensions.pop("maps_public_data", None)
-    app.extensions.pop("maps_rendered", None)
+    from factorysafe.state import state
+
+    state(app).map_data.clear()
+    state(app).map_rendered.clear()
 
 
 def server_figures(app, label: str, cold_runs: int = 5):
     from factorysafe.maps import services
+    from factorysafe.state import state
     from factorysafe.web import today
 
     client = app.test_client()
@@ -92,7 +95,7 @@ def server_figures(app, label: str, cold_runs: int = 5):
         drop_caches(app)
         cold, size = timed(client, "/map")
         colds.append(cold)
-        builds.append(app.extensions["maps_public_data"]["data"].build_seconds)
+        builds.append(state(app).map_data["data"].build_seconds)
     print(f"  /map COLD (no cached data set or map: builds the data set + renders the folium map): "
           f"median {ms(statistics.median(colds))}, max {ms(max(colds))} over {cold_runs} runs, {size / 1e6:.2f} MB; "
           f"of which data set build median {ms(statistics.median(builds))}")

@@ -22,3 +22,6 @@ def init_app(app) -> None:
 
     for bp in (factories, inspections, hazards, actions, maps, reports):
         app.register_blueprint(bp)
+    from factorysafe.web import install_panels
+
+    install_panels(app)  # the views above declared their dashboard panels

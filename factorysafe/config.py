@@ -11,6 +11,12 @@ from pathlib import Path
 
 
 class Defaults:
+    """Every setting the package reads, with its default (tests/test_config_keys.py checks none is missing).
+
+    Code reads ``current_app.config[...]`` with no default of its own: the default lives here only.
+    """
+
+    SECRET_KEY = None  # from config or environment; else generated once into instance/secret_key
     SQLALCHEMY_DATABASE_URI = None  # filled in with instance/factorysafe.sqlite
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     WTF_CSRF_TIME_LIMIT = None  # a form open all day in the field still submits
@@ -26,8 +32,15 @@ class Defaults:
     DCR_IMMEDIATE_DANGER = 2.0  # over this: immediate danger, evacuate
     MAP_TILE_URL = None  # a web tile layer is added only when configured
     MAP_TILE_ATTRIBUTION = ""
-    SMTP_HOST = None
+    MAP_CACHE_SECONDS = 60  # the public map data set is rebuilt in the background after this (0: on every request)
+    HAZARD_CATALOGUE_PATH = None  # a TOML hazard catalogue; None: the shipped factorysafe/hazards/catalogue.toml
+    REPORT_PHOTO_PX = 1000  # long side of a photo in a PDF report: 85 mm wide at ~300 dpi
+    REPORT_PHOTO_QUALITY = 70  # JPEG quality of photos in PDF reports
+    SMTP_HOST = None  # reminders are e-mailed only when set; else written to the outbox only
     SMTP_PORT = 25
+    SMTP_STARTTLS = False  # upgrade the SMTP connection with STARTTLS
+    SMTP_USER = None  # log in to the SMTP server when set
+    SMTP_PASSWORD = ""  # with SMTP_USER
     MAIL_FROM = "factorysafe@localhost"
     LANGUAGES = ("en", "bn")
     BABEL_DEFAULT_LOCALE = "en"

@@ -42,7 +42,6 @@ from typing import BinaryIO
 import sqlalchemy as sa
 from flask import current_app
 from PIL import ExifTags, Image, ImageCms, UnidentifiedImageError
-from sqlalchemy.orm import Session
 
 from factorysafe.db import db
 from factorysafe.errors import DomainError
@@ -515,7 +514,9 @@ def discard_unreferenced(sha256s) -> int:
     return removed
 
 
-@sa.event.listens_for(Session, "before_commit")
+# The listeners below are attached to ``db.session`` only: SQLAlchemy resolves a scoped_session to its
+# sessionmaker, whose class is a subclass of its own, so other Sessions in the process never run them.
+@sa.event.listens_for(db.session, "before_commit")
 def _files_before_rows(session) -> None:
     """A photo row never commits without its files on disk."""
     for photo in session.info.pop(_SESSION_PHOTOS, []):
@@ -528,7 +529,7 @@ def forget_after_commit(sha256: str) -> None:
     db.session.info.setdefault(_SESSION_FORGET, set()).add(sha256)
 
 
-@sa.event.listens_for(Session, "after_commit")
+@sa.event.listens_for(db.session, "after_commit")
 def _forget_after_commit(session) -> None:
     session.info.pop(_SESSION_KEY, None)
     session.info.pop(_SESSION_PHOTOS, None)
@@ -540,7 +541,7 @@ def _forget_after_commit(session) -> None:
             current_app.logger.exception("could not remove files of deleted photos")
 
 
-@sa.event.listens_for(Session, "after_transaction_end")
+@sa.event.listens_for(db.session, "after_transaction_end")
 def _cleanup_after_rollback(session, transaction) -> None:
     """The root transaction ended without a commit: remove the photo folders it created, if unreferenced."""
     if transaction.parent is not None:

@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFProtect
 
 from factorysafe.db import db
+from factorysafe.state import state
 
 csrf = CSRFProtect()
 bp = Blueprint("main", __name__)
@@ -25,19 +26,21 @@ class Panel:
     order: int
 
 
-_PANELS: list[Panel] = []
+# Panels declared by the domain packages' views at import time. A declaration only: each app takes its own
+# copy in ``init_app`` (``app.extensions["factorysafe"].panels``) and the dashboard reads that copy.
+_DECLARED: list[Panel] = []
 
 
 def dashboard_panel(roles: tuple[str, ...], template: str, order: int = 50):
-    """Register a dashboard panel: ``context(user, today) -> dict`` rendered with ``template``.
+    """Declare a dashboard panel: ``context(user, today) -> dict`` rendered with ``template``.
 
-    Each domain package contributes its own panels, so the dashboard view stays thin.
+    Each domain package contributes its own panels, so the dashboard view stays thin. Apps created after
+    the declaration show it; ``add_dashboard_panel`` adds one to a single app.
     """
 
     def decorator(fn):
-        if not any(p.template == template for p in _PANELS):
-            _PANELS.append(Panel(tuple(roles), template, fn, order))
-            _PANELS.sort(key=lambda p: p.order)
+        if not any(p.template == template for p in _DECLARED):
+            _DECLARED.append(Panel(tuple(roles), template, fn, order))
         return fn
 
     return decorator
@@ -49,6 +52,19 @@ def percent(rate) -> str:
 
     value = progress_percent(rate)
     return "–" if value is None else f"{value} %"
+
+
+def add_dashboard_panel(app, roles: tuple[str, ...], template: str, context: Callable[..., dict],
+                        order: int = 50) -> None:
+    """Show one more panel on ``app``'s dashboard only (a panel of the same template is replaced)."""
+    app_state = state(app)
+    panels = [p for p in app_state.panels if p.template != template] + [Panel(tuple(roles), template, context, order)]
+    app_state.panels = tuple(sorted(panels, key=lambda p: p.order))
+
+
+def panels() -> tuple[Panel, ...]:
+    """The current app's dashboard panels, by order."""
+    return state().panels
 
 
 def today() -> dt.date:
@@ -66,8 +82,8 @@ def index():
 def dashboard():
     role = current_user.role.value
     day = today()
-    panels = [(p.template, p.context(current_user, day)) for p in _PANELS if role in p.roles or current_user.is_admin]
-    return render_template("dashboard.html", panels=panels, today=day)
+    shown = [(p.template, p.context(current_user, day)) for p in panels() if role in p.roles or current_user.is_admin]
+    return render_template("dashboard.html", panels=shown, today=day)
 
 
 @bp.route("/healthz")
@@ -83,6 +99,7 @@ def healthz():
 def init_app(app) -> None:
     csrf.init_app(app)
     app.register_blueprint(bp)
+    # The domain panels are installed by ``blueprints.init_app`` (``install_panels``) once their views are imported.
     app.jinja_env.globals["today"] = today
     app.jinja_env.filters["percent"] = percent
     from factorysafe.actions.rules import progress_percent
@@ -100,3 +117,8 @@ def inject_helpers():
 @bp.route("/favicon.ico")
 def favicon():
     return redirect(url_for("static", filename="img/favicon.svg"))
+
+
+def install_panels(app) -> None:
+    """``app``'s own dashboard panel list, from every panel declared by the views imported so far."""
+    state(app).panels = tuple(sorted(_DECLARED, key=lambda p: p.order))

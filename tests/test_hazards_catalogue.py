@@ -23,6 +23,14 @@ STRUCT-COLUMN-WEAK STRUCT-EXTRA-STOREY STRUCT-FLOOR-OVERLOAD STRUCT-CRACK STRUCT
 STRUCT-CONCRETE-STRENGTH BOILER-CERT-MISSING BOILER-SAFETY-VALVE BOILER-LOCATION""".split()
 
 
+@pytest.fixture
+def app_context(app):
+    """The catalogue and its rules are the app's (``app.extensions["factorysafe"]``): run inside its context."""
+    with app.app_context():
+        yield app
+
+
+@pytest.mark.usefixtures("app_context")
 def test_catalogue_holds_every_required_code_with_bangla_texts():
     entries = {h.code: h for h in catalogue()}
     assert set(REQUIRED_CODES) <= set(entries)
@@ -73,8 +81,8 @@ def test_malformed_catalogue_stops_the_app(tmp_path, app_config):
     with pytest.raises(CatalogueError, match="bad severity 'catastrophic'"):
         create_app({**app_config, "HAZARD_CATALOGUE_PATH": str(bad)})
     # the shipped file is fine again for the next app
-    create_app(app_config)
-    assert get("FIRE-EXIT-BLOCKED") is not None
+    with create_app(app_config).app_context():
+        assert get("FIRE-EXIT-BLOCKED") is not None
 
 
 @pytest.mark.parametrize("rule, expected", [
@@ -90,6 +98,7 @@ def test_deadline_rules(rule, expected):
     assert apply_rule(rule, dt.date(2025, 1, 31)) == expected
 
 
+@pytest.mark.usefixtures("app_context")
 def test_deadline_for_hazard_uses_the_catalogue_rule_unless_severity_is_overridden():
     start = dt.date(2025, 1, 1)
     assert deadline_for_hazard("FIRE-EXIT-LOCKED", start) == start  # immediate
@@ -106,6 +115,7 @@ def test_deadline_for_hazard_uses_the_catalogue_rule_unless_severity_is_overridd
 START = dt.date(2025, 3, 1)
 
 
+@pytest.mark.usefixtures("app_context")
 def test_apply_defaults_fills_severity_discipline_and_deadline_from_the_code():
     out = apply_catalogue_defaults({"hazard_code": "FIRE-DOOR-MISSING", "severity": "", "deadline": None}, START)
     assert out["severity"] == Severity.HIGH and out["discipline"] == Discipline.FIRE
@@ -113,12 +123,14 @@ def test_apply_defaults_fills_severity_discipline_and_deadline_from_the_code():
     assert out["severity_override_reason"] == "" and out["deadline_override_reason"] == ""
 
 
+@pytest.mark.usefixtures("app_context")
 def test_apply_defaults_same_values_as_catalogue_need_no_reason():
     out = apply_catalogue_defaults({"hazard_code": "FIRE-DOOR-MISSING", "severity": "high",
                                     "deadline": dt.date(2025, 6, 1), "discipline": "fire"}, START)
     assert out["severity"] == Severity.HIGH
 
 
+@pytest.mark.usefixtures("app_context")
 def test_severity_override_without_reason_is_refused_with_a_readable_message():
     with pytest.raises(CatalogueDefaultError) as exc:
         apply_catalogue_defaults({"hazard_code": "FIRE-DOOR-MISSING", "severity": "low"}, START)
@@ -127,6 +139,7 @@ def test_severity_override_without_reason_is_refused_with_a_readable_message():
     assert "High (6 weeks)" in str(exc.value) and "Low (6 months)" in str(exc.value)
 
 
+@pytest.mark.usefixtures("app_context")
 def test_severity_override_with_reason_keeps_reason_and_follows_severity_deadline():
     out = apply_catalogue_defaults({"hazard_code": "FIRE-DOOR-MISSING", "severity": "low",
                                     "severity_override_reason": "  Door serves an unused store room only.  "}, START)
@@ -134,6 +147,7 @@ def test_severity_override_with_reason_keeps_reason_and_follows_severity_deadlin
     assert out["severity_override_reason"] == "Door serves an unused store room only."
 
 
+@pytest.mark.usefixtures("app_context")
 def test_deadline_override_needs_a_reason():
     values = {"hazard_code": "ELEC-EARTHING-MISSING", "deadline": dt.date(2025, 12, 31)}
     with pytest.raises(CatalogueDefaultError, match="would be 2025-06-01") as exc:
@@ -144,6 +158,7 @@ def test_deadline_override_needs_a_reason():
     assert out["deadline_override_reason"] == "Transformer replacement booked."
 
 
+@pytest.mark.usefixtures("app_context")
 def test_unknown_code_and_wrong_discipline_are_refused():
     with pytest.raises(CatalogueDefaultError, match="FIRE-NOPE is not a code") as exc:
         apply_catalogue_defaults({"hazard_code": "FIRE-NOPE"}, START)
@@ -152,6 +167,7 @@ def test_unknown_code_and_wrong_discipline_are_refused():
         apply_catalogue_defaults({"hazard_code": "BOILER-LOCATION", "discipline": "fire"}, START)
 
 
+@pytest.mark.usefixtures("app_context")
 def test_no_code_uses_the_severity_rule():
     out = apply_catalogue_defaults({"hazard_code": "", "severity": "medium"}, START)
     assert out["hazard_code"] is None and out["deadline"] == dt.date(2025, 6, 1)

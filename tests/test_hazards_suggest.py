@@ -1,5 +1,14 @@
 """Hazard suggestions from the engineer's words: the model and its JSON endpoint."""
+import pytest
+
 from factorysafe.hazards import catalogue, evaluate, get, suggest
+
+
+@pytest.fixture(autouse=True)
+def app_context(app):
+    """The catalogue and the suggester model are the app's (``app.extensions["factorysafe"]``)."""
+    with app.app_context():
+        yield app
 
 
 def test_issue_example_main_exit_blocked_by_cartons():

@@ -36,7 +36,8 @@ def test_blank_severity_takes_the_catalogue_severity_and_deadline(app, client, a
 def test_other_severity_without_reason_is_refused_and_nothing_is_written(app, client, auth, build):
     insp = _draft(build)
     auth.login("eng@example.test")
-    other = "low" if get("FIRE-DOOR-MISSING").severity.value != "low" else "high"
+    with app.app_context():  # the catalogue is the app's
+        other = "low" if get("FIRE-DOOR-MISSING").severity.value != "low" else "high"
     response = _post(client, insp.id, severity=other, observation="Typed observation kept")
     assert response.status_code == 400
     page = response.get_data(as_text=True)

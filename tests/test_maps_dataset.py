@@ -73,12 +73,13 @@ def test_factory_names_with_template_syntax_reach_the_map_literally(app, client,
     assert "49 " not in html.split("var data = ")[1].split(";\n")[0]
 
 
-def test_district_join_remembers_points_and_follows_a_moved_factory():
+def test_district_join_remembers_points_and_follows_a_moved_factory(app):
     from factorysafe.maps import geo
 
-    rows = [{"id": 1, "latitude": 24.0, "longitude": 90.42}, {"id": 2, "latitude": 10.0, "longitude": 10.0}]
-    assert geo.join_districts(rows) == {1: "Gazipur"}
-    assert geo.join_districts(rows) == {1: "Gazipur"}  # answered from the remembered points
-    moved = [{"id": 1, "latitude": 22.34, "longitude": 91.83}, {"id": 2, "latitude": 23.86, "longitude": 90.27}]
-    assert geo.join_districts(moved) == {1: "Chittagong", 2: "Dhaka"}
-    assert geo.join_districts(rows + [{"id": 3, "latitude": 23.86, "longitude": 90.27}]) == {1: "Gazipur", 3: "Dhaka"}
+    with app.app_context():  # the remembered points are the app's (app.extensions["factorysafe"].geo)
+        rows = [{"id": 1, "latitude": 24.0, "longitude": 90.42}, {"id": 2, "latitude": 10.0, "longitude": 10.0}]
+        assert geo.join_districts(rows) == {1: "Gazipur"}
+        assert geo.join_districts(rows) == {1: "Gazipur"}  # answered from the remembered points
+        moved = [{"id": 1, "latitude": 22.34, "longitude": 91.83}, {"id": 2, "latitude": 23.86, "longitude": 90.27}]
+        assert geo.join_districts(moved) == {1: "Chittagong", 2: "Dhaka"}
+        assert geo.join_districts(rows + [{"id": 3, "latitude": 23.86, "longitude": 90.27}]) == {1: "Gazipur", 3: "Dhaka"}

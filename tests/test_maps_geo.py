@@ -1,12 +1,22 @@
 """District polygons, the spatial join and the filters (pure functions over the public data set)."""
 import datetime as dt
 
+import pytest
+
 from factorysafe.actions.rules import CapStatus
 from factorysafe.maps import geo
 from factorysafe.maps.render import share_colour
 from factorysafe.maps.services import filter_factories
 
 
+@pytest.fixture
+def app_context(app):
+    """District polygons and the join cache are kept per app (``app.extensions["factorysafe"].geo``)."""
+    with app.app_context():
+        yield app
+
+
+@pytest.mark.usefixtures("app_context")
 def test_district_file_is_small_valid_and_complete():
     gdf = geo.districts()
     assert len(gdf) == 64 and gdf.crs.to_epsg() == 4326
@@ -16,6 +26,7 @@ def test_district_file_is_small_valid_and_complete():
     assert geo.districts() is gdf  # loaded once
 
 
+@pytest.mark.usefixtures("app_context")
 def test_spatial_join_puts_factories_in_their_district():
     rows = [{"id": 1, "latitude": 24.0, "longitude": 90.42}, {"id": 2, "latitude": 23.86, "longitude": 90.27},
             {"id": 3, "latitude": 22.34, "longitude": 91.83}, {"id": 4, "latitude": None, "longitude": None},
@@ -23,6 +34,7 @@ def test_spatial_join_puts_factories_in_their_district():
     assert geo.join_districts(rows) == {1: "Gazipur", 2: "Dhaka", 3: "Chittagong"}
 
 
+@pytest.mark.usefixtures("app_context")
 def test_district_layer_shares_and_colours():
     layer = geo.district_layer({"Gazipur": 3}, {"Gazipur": 4, "Dhaka": 2})
     by_name = layer.set_index("ADM2_EN")

@@ -1,14 +1,15 @@
 """The hazard catalogue and categorisation of findings.
 
-Public API (pure, usable without a request):
+Public API (usable without a request, inside an app context: each app has its own catalogue,
+``app.extensions["factorysafe"].catalogue``; outside an app, use ``registry.load()`` explicitly):
 
 - ``catalogue()`` -- the catalogue's entries (:class:`~factorysafe.hazards.registry.Hazard`);
 - ``get(code)`` -- one entry or None; ``choices(lang)`` -- (code, label) pairs for a select;
 - ``suggest(text, k=3)`` -- [(code, score)] from an observation in English or Bangla;
 - ``deadline_for_hazard``, ``defaults_for``, ``apply_catalogue_defaults`` -- see ``registry.py``.
 
-The catalogue file is validated once when the blueprint (``blueprint.py``) is registered: a malformed
-``catalogue.toml`` (or the file named by ``HAZARD_CATALOGUE_PATH``) stops the app start.
+The catalogue file is validated once when the blueprint is registered on an app: a malformed
+``catalogue.toml`` (or the file named by ``HAZARD_CATALOGUE_PATH``) stops that app's start.
 """
 from __future__ import annotations
 

@@ -8,4 +8,4 @@ bp = Blueprint("hazards", __name__)
 
 @bp.record_once
 def _load_catalogue(state) -> None:
-    _catalogue.install(state.app.config.get("HAZARD_CATALOGUE_PATH"))
+    _catalogue.install(state.app, state.app.config["HAZARD_CATALOGUE_PATH"])

@@ -33,13 +33,14 @@ def accuracy(model_for, rows) -> dict:
 
 def heldout_accuracy(weights=None) -> dict:
     rows = read_labelled()
-    model = build(cat.current(), [r for r in rows if r["split"] == "tune"], weights=weights)
+    model = build(cat.load(), [r for r in rows if r["split"] == "tune"], weights=weights)
     return accuracy(lambda row: model, [r for r in rows if r["split"] == "heldout"])
 
 
 def tune_loo_accuracy(weights=None) -> dict:
     tune = [r for r in read_labelled() if r["split"] == "tune"]
-    return accuracy(lambda row: build(cat.current(), [r for r in tune if r is not row], weights=weights), tune)
+    catalogue = cat.load()
+    return accuracy(lambda row: build(catalogue, [r for r in tune if r is not row], weights=weights), tune)
 
 
 def _print(title: str, result: dict) -> None:

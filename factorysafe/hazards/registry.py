@@ -194,29 +194,22 @@ def load(path: str | Path | None = None) -> Catalogue:
     return parse(_read(path), source=str(path))
 
 
-_current: Catalogue | None = None
-_current_text: str | None = None
+def install(app, path: str | Path | None = None) -> Catalogue:
+    """Load and validate the catalogue and make it ``app``'s (called once per app at start-up)."""
+    from factorysafe.state import state
 
-
-def install(path: str | Path | None = None) -> Catalogue:
-    """Load, validate and make current (called once per app at start-up).
-
-    An unchanged file keeps the same Catalogue object, so models built on it are reused.
-    """
-    global _current, _current_text
-    path = Path(path or DEFAULT_PATH)
-    text = _read(path)
-    if _current is not None and text == _current_text and _current.source == str(path):
-        return _current
-    catalogue = parse(text, source=str(path))
-    _current, _current_text = catalogue, text
-    return _current
+    state(app).catalogue = load(path)
+    return state(app).catalogue
 
 
 def current() -> Catalogue:
-    if _current is None:
-        install()
-    return _current
+    """The current app's catalogue (needs an app context; outside one, call ``load()`` explicitly)."""
+    from factorysafe.state import state
+
+    catalogue = state().catalogue
+    if catalogue is None:
+        raise RuntimeError("this app has no hazard catalogue: the hazards blueprint is not registered")
+    return catalogue
 
 
 # --- rules built on the catalogue -----------------------------------------------------------------

@@ -19,7 +19,7 @@ Two small models, both pure standard-library Python, whose scores are added:
 
 Why not scikit-learn: it is not installed and would add ~40 MB of wheels for a model that is
 just a handful of dot products; the same TF-IDF fits in a hundred lines, builds in about a
-quarter of a second (once per process) and answers a query in about a millisecond through an
+quarter of a second (once per app) and answers a query in about a millisecond through an
 inverted index of n-grams (``bench/hazard_suggest.py``).
 Why not keywords alone: they miss observations worded without the expected term, which the
 n-gram similarity to real examples catches; why not similarity alone: with only a few
@@ -175,16 +175,19 @@ def build(catalogue: cat.Catalogue, examples: list[dict] | None = None,
                  weights or (KEYWORD_WEIGHT, CENTROID_WEIGHT, NEAREST_WEIGHT))
 
 
-_built: tuple[cat.Catalogue, Model] | None = None
-
-
 def model() -> Model:
-    """The model for the current catalogue, built on first use (about 0.25 s)."""
-    global _built
+    """The model for the current app's catalogue, built on first use (about 0.25 s) and kept in the app's state."""
+    from factorysafe.state import state
+
+    app_state = state()
     current = cat.current()
-    if _built is None or _built[0] is not current:
-        _built = (current, build(current))
-    return _built[1]
+    built = app_state.suggester
+    if built is None or built[0] is not current:
+        with app_state.suggester_lock:
+            built = app_state.suggester
+            if built is None or built[0] is not current:
+                built = app_state.suggester = (current, build(current))
+    return built[1]
 
 
 def suggest(text: str, k: int = 3) -> list[tuple[str, float]]:

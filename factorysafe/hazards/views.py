@@ -99,8 +99,8 @@ def _draft_inspection(inspection_id: int | None) -> tuple[Inspection | None, str
 def column_check():
     form = ColumnCheckForm(request.form if request.method == "POST" else None,
                            inspection_id=request.args.get("inspection_id", type=int))
-    limit = float(current_app.config.get("DCR_LIMIT", 1.0))
-    danger = float(current_app.config.get("DCR_IMMEDIATE_DANGER", 2.0))
+    limit = float(current_app.config["DCR_LIMIT"])
+    danger = float(current_app.config["DCR_IMMEDIATE_DANGER"])
     ctx = {"form": form, "limit": limit, "danger": danger, "result": None, "kind": None, "inspection": None,
            "hazard": cat.current().get(services.COLUMN_CODE)}
     if request.method == "POST":

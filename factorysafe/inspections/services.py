@@ -251,7 +251,7 @@ def refresh_photo_flags(photos, inspection: Inspection) -> None:
     for p in photos:
         p.far_from_factory, p.far_from_date = photo_flags(
             p.latitude, p.longitude, p.taken_at, (factory.latitude, factory.longitude), inspection.inspected_on,
-            current_app.config.get("PHOTO_MAX_DISTANCE_M", 1000), current_app.config.get("PHOTO_MAX_DAYS_FROM_DATE", 3))
+            current_app.config["PHOTO_MAX_DISTANCE_M"], current_app.config["PHOTO_MAX_DAYS_FROM_DATE"])
 
 
 def _attach_photos(finding: Finding, inspection: Inspection, photos, by) -> list[Photo]:

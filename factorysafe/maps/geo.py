@@ -1,27 +1,30 @@
-"""Geography apart from views: the district polygons (loaded once) and the spatial join of factories to them."""
+"""Geography apart from views: the district polygons (loaded once per app) and the spatial join of factories to them.
+
+The caches live in the app's state (``app.extensions["factorysafe"].geo``, see ``factorysafe.state``), so these
+functions need an app context.
+"""
 from __future__ import annotations
 
 import json
-import threading
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 
+from factorysafe.state import state
+
 DISTRICTS_FILE = Path(__file__).with_name("data") / "bd_districts.geojson"
-_lock = threading.Lock()
-_districts: gpd.GeoDataFrame | None = None
 
 
 def districts() -> gpd.GeoDataFrame:
-    """Bangladesh's 64 districts (simplified, EPSG:4326), read once per process."""
-    global _districts
-    if _districts is None:
-        with _lock:
-            if _districts is None:
+    """Bangladesh's 64 districts (simplified, EPSG:4326), read once per app."""
+    cache = state().geo
+    if cache.districts is None:
+        with cache.lock:
+            if cache.districts is None:
                 gdf = gpd.read_file(DISTRICTS_FILE)
-                _districts = gdf.set_crs(4326, allow_override=True)
-    return _districts
+                cache.districts = gdf.set_crs(4326, allow_override=True)
+    return cache.districts
 
 
 def district_names_bn() -> dict[str, str]:
@@ -37,7 +40,6 @@ def points_frame(rows: list[dict]) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["longitude"], df["latitude"]), crs=4326)
 
 
-_joined: dict[tuple[float, float], str | None] = {}  # (latitude, longitude) -> district; boundaries never change
 JOIN_CACHE_LIMIT = 200_000
 _UNSEEN = object()
 
@@ -48,13 +50,15 @@ def join_districts(rows: list[dict]) -> dict[int, str]:
     Only coordinates not seen before are joined: the answer for a point never changes, so a rebuilt data set
     joins just its new or moved factories.
     """
+    cache = state().geo
+    joined = cache.joined  # (latitude, longitude) -> district; boundaries never change
     out: dict[int, str] = {}
     new = []
     for r in rows:
         lat, lon = r["latitude"], r["longitude"]
         if lat is None or lon is None:
             continue
-        district = _joined.get((lat, lon), _UNSEEN)
+        district = joined.get((lat, lon), _UNSEEN)
         if district is _UNSEEN:
             new.append(r)
         elif district is not None:
@@ -62,11 +66,11 @@ def join_districts(rows: list[dict]) -> dict[int, str]:
     if new:
         found = _sjoin(new)
         out.update(found)
-        with _lock:
-            if len(_joined) + len(new) > JOIN_CACHE_LIMIT:
-                _joined.clear()
+        with cache.lock:
+            if len(joined) + len(new) > JOIN_CACHE_LIMIT:
+                joined.clear()
             for r in new:
-                _joined[(r["latitude"], r["longitude"])] = found.get(r["id"])
+                joined[(r["latitude"], r["longitude"])] = found.get(r["id"])
     return out
 
 
@@ -79,19 +83,17 @@ def _sjoin(rows: list[dict]) -> dict[int, str]:
     return {int(i): d for i, d in zip(joined["id"], joined["ADM2_EN"]) if isinstance(d, str)}
 
 
-_features: dict | None = None
-
-
 def district_features() -> dict:
     """The districts' ``__geo_interface__`` (ids, bounding boxes, geometries) as plain JSON-ready dicts, converted
-    once per process: the map then adds its per-render properties without another GeoJSON round trip.
+    once per app: the map then adds its per-render properties without another GeoJSON round trip.
     Shared: callers must copy what they change."""
-    global _features
-    if _features is None:
-        with _lock:
-            if _features is None:
-                _features = json.loads(json.dumps(districts()[["geometry"]].__geo_interface__))
-    return _features
+    cache = state().geo
+    if cache.features is None:
+        gdf = districts()  # outside the lock: districts() takes it too
+        with cache.lock:
+            if cache.features is None:
+                cache.features = json.loads(json.dumps(gdf[["geometry"]].__geo_interface__))
+    return cache.features
 
 
 def district_layer(behind: dict[str, int], total: dict[str, int]) -> gpd.GeoDataFrame:
@@ -103,15 +105,14 @@ def district_layer(behind: dict[str, int], total: dict[str, int]) -> gpd.GeoData
     return gdf
 
 
-_shapes: dict[str, str] = {}
-
-
 def district_geojson(name: str | None) -> str:
     """One district's polygon as GeoJSON text (cached), or ``null``; safe inside a <script> block."""
     if not name:
         return "null"
-    if name not in _shapes:
-        rows = districts()[districts()["ADM2_EN"] == name]
+    shapes = state().geo.shapes
+    if name not in shapes:
+        gdf = districts()
+        rows = gdf[gdf["ADM2_EN"] == name]
         text = rows[["ADM2_EN", "geometry"]].to_json(drop_id=True) if len(rows) else "null"
-        _shapes[name] = text.replace("<", "\\u003c")
-    return _shapes[name]
+        shapes[name] = text.replace("<", "\\u003c")
+    return shapes[name]

@@ -188,12 +188,12 @@ def district_stats(data: PublicData) -> tuple[dict, dict]:
 
 def build_map(data: PublicData, lang: str) -> dict:
     """Render the map's parts: ``header`` (CSS/JS links), ``html`` (the map div) and ``script``."""
-    tile_url = current_app.config.get("MAP_TILE_URL")
+    tile_url = current_app.config["MAP_TILE_URL"]
     m = OfflineMap(location=BANGLADESH_CENTRE, zoom_start=7, tiles=None, control_scale=True,
                    min_zoom=6, max_zoom=18)
     m.options.update(min_zoom=6, max_zoom=18)  # folium passes these to tile layers only; MarkerCluster needs them
     if tile_url:
-        folium.TileLayer(tiles=tile_url, attr=current_app.config.get("MAP_TILE_ATTRIBUTION") or " ",
+        folium.TileLayer(tiles=tile_url, attr=current_app.config["MAP_TILE_ATTRIBUTION"] or " ",
                          name=_("Street map")).add_to(m)
 
     behind, total = district_stats(data)

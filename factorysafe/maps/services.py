@@ -4,14 +4,12 @@ Only factories with at least one PUBLISHED inspection are public, and only findi
 inspections count. No names or emails of people, no private photos, no draft or submitted data.
 
 The data set for all factories is built with a few SQL aggregations (see ``build_public_data``) and kept
-per app until a cheap change marker moves (new or re-published inspections, new factories, findings,
+per app (``app.extensions["factorysafe"].map_data``) until a cheap change marker moves (new or re-published inspections, new factories, findings,
 actions or evacuations) or ``MAP_CACHE_SECONDS`` pass (status changes of existing actions).
 """
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 import hashlib
 import threading
 import time
@@ -29,6 +27,7 @@ from factorysafe.factories.models import Evacuation, Factory
 from factorysafe.inspections.models import Discipline, Finding, Inspection, InspectionState
 from factorysafe.maps import geo
 from factorysafe.policy import PUBLIC_STATES
+from factorysafe.state import state
 
 DISCIPLINES = [d.value for d in Discipline]
 STATUSES = [s.value for s in CapStatus]
@@ -43,9 +42,6 @@ class PublicData:
     by_id: dict[int, dict] = field(default_factory=dict)
     built_at: float = 0.0
     build_seconds: float = 0.0
-
-
-_lock = threading.Lock()
 
 
 def _change_marker() -> tuple:
@@ -77,8 +73,9 @@ def public_data(today: dt.date) -> PublicData:
     entry = _usable_cache(today, marker=marker)
     if entry is not None:
         return entry
-    cache = current_app.extensions["maps_public_data"]
-    with _lock:
+    app_state = state()
+    cache = app_state.map_data
+    with app_state.map_lock:
         entry = _usable_cache(today, start_refresh=False, marker=marker)
         if entry is None:
             entry = build_public_data(today)
@@ -96,9 +93,10 @@ def public_factory(today: dt.date, factory_id: int) -> dict | None:
 
 def _usable_cache(today: dt.date, start_refresh: bool = True, marker: tuple | None = None) -> PublicData | None:
     app = current_app._get_current_object()
-    ttl = float(app.config.get("MAP_CACHE_SECONDS", 60))
+    ttl = float(app.config["MAP_CACHE_SECONDS"])
     marker = marker or (today, _change_marker())
-    cache = app.extensions.setdefault("maps_public_data", {})
+    app_state = state(app)
+    cache = app_state.map_data
     entry: PublicData | None = cache.get("data")
     if entry is None or cache.get("marker") != marker:
         return None
@@ -107,7 +105,7 @@ def _usable_cache(today: dt.date, start_refresh: bool = True, marker: tuple | No
     if ttl <= 0:
         return None
     if start_refresh:
-        with _lock:
+        with app_state.map_lock:
             start = not cache.get("refreshing")
             cache["refreshing"] = True
         if start:
@@ -116,12 +114,13 @@ def _usable_cache(today: dt.date, start_refresh: bool = True, marker: tuple | No
 
 
 def _refresh(app, today: dt.date, marker) -> None:
-    cache = app.extensions["maps_public_data"]
+    app_state = state(app)
+    cache = app_state.map_data
     try:
         with app.app_context():
             entry = build_public_data(today)
             db.session.remove()
-        with _lock:
+        with app_state.map_lock:
             if cache.get("marker") == marker:
                 cache["data"] = entry
     except Exception:  # noqa: BLE001 - keep serving the previous set; the next request tries again
@@ -131,29 +130,13 @@ def _refresh(app, today: dt.date, marker) -> None:
 
 
 def invalidate() -> None:
-    current_app.extensions.get("maps_public_data", {}).clear()
+    state().map_data.clear()
 
 
 status_cols = [Factory.cap_agreed_on, Factory.ineligible_since, Factory.requalify_on]  # not public: status only
 cols = [Factory.id, Factory.name, Factory.address, Factory.division, Factory.district, Factory.upazila,
         Factory.latitude, Factory.longitude, Factory.storeys, Factory.shared_building, Factory.workers,
         Factory.brands_count, Factory.safety_committee_trained, Factory.safety_committee_trained_on]
-
-
-@contextlib.contextmanager
-def gc_paused():
-    """No automatic cyclic garbage collection while building bulk, acyclic data (dicts and tuples per factory).
-
-    Otherwise the collector runs many full passes over every live object while tens of thousands of rows are
-    created: a third of the build at 20,000 factories. Leaves the collector as it was (off if it was off).
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def build_public_data(today: dt.date, factory_ids: list[int] | None = None) -> PublicData:
@@ -166,8 +149,7 @@ def build_public_data(today: dt.date, factory_ids: list[int] | None = None) -> P
     ``factory_summaries``), then one over the factories.
     """
     started = time.perf_counter()
-    with gc_paused():
-        data = _build(today, factory_ids)
+    data = _build(today, factory_ids)
     data.built_at = time.monotonic()
     data.build_seconds = time.perf_counter() - started
     return data

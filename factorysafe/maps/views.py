@@ -1,8 +1,6 @@
 """Public pages: the safety map, a factory's page and the open-data page. No login; published data only."""
 from __future__ import annotations
 
-import threading
-
 from flask import abort, current_app, render_template, request
 from flask_babel import get_locale
 
@@ -10,10 +8,10 @@ from factorysafe.actions.rules import CapStatus
 from factorysafe.maps import geo, labels, pages, render, services
 from factorysafe.maps.blueprint import bp
 from factorysafe.maps.services import DISCIPLINES
+from factorysafe.state import state
 from factorysafe.web import today
 
 LIST_LIMIT = 50
-_render_lock = threading.Lock()
 
 
 @bp.app_context_processor
@@ -46,16 +44,16 @@ def _filters() -> dict:
 
 
 def _map_parts(data, lang: str) -> dict:
-    """The rendered folium map, kept per data set, language and tile setting."""
-    cache = current_app.extensions.setdefault("maps_rendered", {})
-    key = (data.key, data.today, lang, current_app.config.get("MAP_TILE_URL"))
+    """The rendered folium map, kept per data set, language and tile setting in the app's state."""
+    app_state = state()
+    cache = app_state.map_rendered
+    key = (data.key, data.today, lang, current_app.config["MAP_TILE_URL"])
     parts = cache.get(key)
     if parts is None:
-        with _render_lock:
+        with app_state.render_lock:
             parts = cache.get(key)
             if parts is None:
-                with services.gc_paused():
-                    parts = render.build_map(data, lang)
+                parts = render.build_map(data, lang)
                 if len(cache) > 8:
                     cache.clear()
                 cache[key] = parts

@@ -28,17 +28,13 @@ from weasyprint.text.fonts import FontConfiguration
 from factorysafe.db import db
 from factorysafe.inspections.models import Photo
 from factorysafe.reports.labels import Texts
+from factorysafe.state import state
 from factorysafe.uploads import derivative_path
 
 FORMAT_VERSION = "1"  # bump when the rendering changes in a way templates do not show
-PRINT_PX = 1000  # long side of a photo in print: 85 mm wide at ~300 dpi
-PRINT_QUALITY = 70
+# Print size and JPEG quality of photos: REPORT_PHOTO_PX and REPORT_PHOTO_QUALITY in config.Defaults.
 FONT_DIR = Path(__file__).resolve().parent.parent / "static" / "vendor" / "noto-sans-bengali"
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "reports"
-
-# How many times WeasyPrint ran in this process (tests read it to prove cache hits).
-render_count = 0
-
 
 @functools.lru_cache(maxsize=1)
 def _templates_digest() -> str:
@@ -52,8 +48,8 @@ def _templates_digest() -> str:
 
 def fingerprint(content: dict) -> str:
     """Hash of everything printed (content includes language and audience) and of the templates."""
-    photo_settings = [current_app.config.get("REPORT_PHOTO_PX", PRINT_PX),
-                      current_app.config.get("REPORT_PHOTO_QUALITY", PRINT_QUALITY)]
+    photo_settings = [current_app.config["REPORT_PHOTO_PX"],
+                      current_app.config["REPORT_PHOTO_QUALITY"]]
     payload = json.dumps([content, photo_settings], sort_keys=True, default=str, separators=(",", ":"))
     return hashlib.sha256((_templates_digest() + payload).encode()).hexdigest()
 
@@ -77,7 +73,7 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 def print_image(photo: Photo, px: int | None = None) -> Path | None:
     """A JPEG of the photo at most ``px`` on its long side, made once from the stored web derivative."""
-    px = px or current_app.config.get("REPORT_PHOTO_PX", PRINT_PX)
+    px = px or current_app.config["REPORT_PHOTO_PX"]
     target = reports_root() / "images" / f"{photo.sha256}-{px}.jpg"
     if target.exists():
         return target
@@ -93,7 +89,7 @@ def print_image(photo: Photo, px: int | None = None) -> Path | None:
             small = ImageOps.exif_transpose(img).convert("RGB")  # originals keep their EXIF orientation
             small.thumbnail((px, px), Image.Resampling.LANCZOS)
             out = io.BytesIO()
-            small.save(out, "JPEG", quality=current_app.config.get("REPORT_PHOTO_QUALITY", PRINT_QUALITY))
+            small.save(out, "JPEG", quality=current_app.config["REPORT_PHOTO_QUALITY"])
             data = out.getvalue()
     _write_atomic(target, data)
     return target
@@ -114,7 +110,7 @@ def _photo_urls(content: dict) -> dict[int, str]:
         with app.app_context():
             return photo.id, print_image(photo, px)
 
-    px = current_app.config.get("REPORT_PHOTO_PX", PRINT_PX)
+    px = current_app.config["REPORT_PHOTO_PX"]
     workers = min(len(photos), os.cpu_count() or 1, 4)
     with ThreadPoolExecutor(max_workers=workers) as pool:
         return {pid: path.as_uri() for pid, path in pool.map(one, photos) if path is not None}
@@ -122,7 +118,6 @@ def _photo_urls(content: dict) -> dict[int, str]:
 
 def render_pdf(template: str, content: dict) -> bytes:
     """Run WeasyPrint on ``reports/<template>`` with ``content``; the one place that renders."""
-    global render_count
     # Straight from the Jinja environment: the site's context processors (locale, session) play no
     # part in a document whose language is given by its URL.
     html = current_app.jinja_env.get_template(f"reports/{template}").render(
@@ -131,7 +126,9 @@ def render_pdf(template: str, content: dict) -> bytes:
     font_config = FontConfiguration()
     document = HTML(string=html, base_url=str(TEMPLATE_DIR) + "/")
     pdf = document.write_pdf(font_config=font_config)
-    render_count += 1
+    app_state = state()
+    with app_state.pdf_lock:
+        app_state.pdf_renders += 1  # how many times WeasyPrint ran for this app
     return pdf
 
 
