@@ -48,6 +48,13 @@ class DeadlineState(enum.StrEnum):
     OVERDUE = "overdue"
     REPORTED_NOT_VERIFIED = "reported_not_verified"  # pending verification, past the deadline
 
+    @property
+    def label(self) -> str:
+        """Label in the current language: the one table is ``factorysafe.labels``."""
+        from factorysafe.labels import label
+
+        return label(self)
+
 
 def deadline_state(status: ActionStatus | str, deadline: dt.date, today: dt.date, soon_days: int = 14) -> DeadlineState:
     status = ActionStatus(status)
@@ -83,13 +90,10 @@ class CapStatus(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            "cap_pending": "CAP pending",
-            "on_track": "On track",
-            "behind_schedule": "Behind schedule",
-            "initial_cap_completed": "Initial CAP completed",
-            "ineligible": "Ineligible",
-        }[self.value]
+        """Label in the current language: the one table is ``factorysafe.labels``."""
+        from factorysafe.labels import label
+
+        return label(self)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from factorysafe.actions.models import ActionStatus, CorrectiveAction
 from factorysafe.actions.rules import CapStatus
 from factorysafe.db import db
 from factorysafe.errors import UserFacingError
+from factorysafe.labels import label
 from factorysafe.inspections.models import Discipline, Finding
 from factorysafe.maps import bp, exports, pages, services
 from factorysafe.maps.services import DISCIPLINES
@@ -55,13 +56,19 @@ def _page() -> tuple[int, int]:
     return _int_arg("page", 1, 1), _int_arg("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
 
 
+def _label_en(value) -> str:
+    """The API's human-readable labels are English, like its documentation (values are the identifiers)."""
+    with force_locale("en"):
+        return label(value)
+
+
 def factory_item(r: dict) -> dict:
     evac = r["evacuation"]
     return {
         "id": r["id"],
         "name": r["name"],
         "cap_status": r["cap_status"].value,
-        "cap_status_label": r["cap_status"].label,
+        "cap_status_label": _label_en(r["cap_status"]),
         "district": r["district"],
         "division": r["division"],
         "upazila": r["upazila"],
@@ -185,7 +192,7 @@ def openapi_document() -> dict:
     factory_props = {
         "id": _INT, "name": _STR,
         "cap_status": {"type": "string", "enum": services.STATUSES},
-        "cap_status_label": {"type": "string", "enum": [s.label for s in CapStatus]},
+        "cap_status_label": {"type": "string", "enum": [label(s) for s in CapStatus]},
         "district": _STR, "division": _STR, "upazila": _STR,
         "latitude": {"type": ["number", "null"]}, "longitude": {"type": ["number", "null"]},
         "progress": {"$ref": "#/components/schemas/Progress"},
