@@ -80,7 +80,7 @@ def test_owner_dashboard_in_bangla(client, auth, world):
 def test_owner_cap_and_factory_pages_in_bangla(client, auth, world):
     auth.login("owner@example.test")
     cap = bn_page(client, f"/manage/factories/{world.factory.id}/cap")
-    assert_bangla(cap, ["সময়সীমা পেরিয়েছে", "শুধু মেয়াদোত্তীর্ণ", "অগ্নি"], ["Behind schedule", "Overdue only", "Overall", "Fire"])
+    assert_bangla(cap, ["সময়সূচির পিছনে", "শুধু মেয়াদোত্তীর্ণ", "অগ্নি"], ["Behind schedule", "Overdue only", "Overall", "Fire"])
     detail = bn_page(client, f"/manage/factories/{world.factory.id}")
     assert_bangla(detail, ["পরিদর্শনের ইতিহাস", "প্রকাশিত"], ["Inspection history", "Published", "Structural"])
 

@@ -68,7 +68,7 @@ def test_map_and_pages_in_bangla(client, world):
     html = client.get("/map?lang=bn").get_data(as_text=True)
     assert 'lang="bn"' in html
     assert "কারখানা নিরাপত্তা মানচিত্র" in html
-    assert "সময়সীমা পেরিয়েছে" in html  # Behind schedule
+    assert "সময়সূচির পিছনে" in html  # Behind schedule
     assert "গাজীপুর" in html  # district name in Bangla
     # remembered in the session
     page = client.get(f"/factories/{world['behind']}").get_data(as_text=True)
