@@ -63,6 +63,9 @@ def init_app(app) -> None:
     babel.init_app(app, locale_selector=select_locale)
     flask_wtf.i18n._get_translations = _form_translations
     app.jinja_env.filters["audit_verb"] = audit_verb
+    from factorysafe import labels
+
+    labels.init_app(app)  # {{ x|label }}: the one table of enum labels
 
     @app.context_processor
     def inject_locale():
@@ -71,16 +74,9 @@ def init_app(app) -> None:
         return {"current_lang": str(get_locale() or "en")}
 
 
-# Enum labels that templates translate with ``_(x.label)`` and that no other module marks for
-# extraction (the maps helper marks disciplines, severities, statuses and inspection types).
-# Keep them in step with the ``label`` properties of InspectionState, Role and ExtensionStatus.
-EXTRA_LABELS = (
-    _l("Draft"), _l("Submitted"), _l("Published"),
-    _l("Administrator"), _l("Engineer"), _l("Factory owner"),
-    _l("Requested"), _l("Approved"), _l("Declined"),
-    # deadline rules of factorysafe/hazards/catalogue.toml, shown by the public /hazards page
-    _l("immediate"), _l("6 weeks"), _l("3 months"), _l("6 months"),
-)
+# Deadline rules of factorysafe/hazards/catalogue.toml, shown by the public /hazards page (durations
+# belong to deadlines, never to severity labels). Enum labels live in ``factorysafe.labels``.
+DEADLINE_RULE_LABELS = (_l("immediate"), _l("6 weeks"), _l("3 months"), _l("6 months"))
 
 
 def _wtforms_messages() -> None:  # never called: marks the WTForms messages our forms can show

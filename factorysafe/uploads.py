@@ -41,6 +41,7 @@ from typing import BinaryIO
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 from PIL import ExifTags, Image, ImageCms, UnidentifiedImageError
 
 from factorysafe.db import db
@@ -65,7 +66,12 @@ KINDS = ("thumb", "web", "original")
 QUALITY = {"thumb": 75, "web": 78}
 MARKUP = (b"<html", b"<script", b"<svg", b"<?php", b"<!doctype", b"<iframe", b"<body", b"<?xml-stylesheet",
           b"<object", b"<embed", b"javascript:")
-FORMATS_TEXT = "JPEG, PNG, WebP or HEIC"
+FORMATS_TEXT = "JPEG, PNG, WebP or HEIC"  # English, for logs and docs; users read formats_text()
+
+
+def formats_text() -> str:
+    """The accepted formats in the reader's language (messages are translated when raised, in a request)."""
+    return _("JPEG, PNG, WebP or HEIC")
 
 _OPEN_LOCK = threading.Lock()  # Image.MAX_IMAGE_PIXELS and the warning filter are process-wide
 _ORIENTATION = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
@@ -104,13 +110,13 @@ def derivative_path(photo: Photo, kind: str) -> Path:
 
 # --- structure checks: every byte must belong to the image container ------------------------------
 def _malformed(what: str = "") -> PhotoRejected:
-    return PhotoRejected("This file is not a complete image that can be read (it may be truncated or damaged)."
+    return PhotoRejected(_("This file is not a complete image that can be read (it may be truncated or damaged).")
                          + (f" {what}" if what else ""))
 
 
 def _trailing() -> PhotoRejected:
-    return PhotoRejected("This file has extra data hidden after the picture (it may be a disguised file or a "
-                         "'motion photo'). Please send a plain still photo.")
+    return PhotoRejected(_("This file has extra data hidden after the picture (it may be a disguised file or a "
+                           "'motion photo'). Please send a plain still photo."))
 
 
 def _jpeg_end(data: bytes, start: int, meta: list[bytes]) -> int:
@@ -225,11 +231,11 @@ _STRUCTURE = {"JPEG": _check_jpeg, "MPO": _check_jpeg, "PNG": _check_png, "WEBP"
 def _check_structure(data: bytes, fmt: str) -> None:
     meta = _STRUCTURE[fmt](data)
     if zipfile.is_zipfile(io.BytesIO(data)):
-        raise PhotoRejected("This file is also a ZIP archive (a disguised file). Please send a plain photo.")
+        raise PhotoRejected(_("This file is also a ZIP archive (a disguised file). Please send a plain photo."))
     for chunk in [data[:1024], *meta]:
         low = chunk.lower()
         if any(m in low for m in MARKUP):
-            raise PhotoRejected("This file contains web page or script code, so it is not accepted as a photo.")
+            raise PhotoRejected(_("This file contains web page or script code, so it is not accepted as a photo."))
 
 
 # --- opening and decoding -------------------------------------------------------------------------
@@ -240,8 +246,8 @@ def _extension(filename: str) -> str:
 
 def _open(data: bytes, max_pixels: int) -> Image.Image:
     """Open (headers only) with the photo plugins; too many pixels or a bomb warning is a rejection."""
-    bomb = PhotoRejected(f"This image has too many pixels (the limit is {max_pixels:,}); it may be a "
-                         "decompression bomb. Please send a normal camera photo.")
+    bomb = PhotoRejected(_("This image has too many pixels (the limit is %(limit)s); it may be a "
+                           "decompression bomb. Please send a normal camera photo.", limit=f"{max_pixels:,}"))
     try:
         with _OPEN_LOCK, warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -254,13 +260,15 @@ def _open(data: bytes, max_pixels: int) -> Image.Image:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise bomb from None
     except UnidentifiedImageError:
-        raise PhotoRejected(f"This file is not a photo Pillow can read. Photos must be {FORMATS_TEXT}.") from None
+        raise PhotoRejected(_("This file is not a photo that can be read. Photos must be %(formats)s.",
+                                        formats=formats_text())) from None
     except (OSError, SyntaxError, ValueError, EOFError, TypeError) as exc:
         raise _malformed() from exc
     if img.width * img.height > max_pixels or img.width < 1 or img.height < 1:
         raise bomb
     if img.format not in ALLOWED_FORMATS:
-        raise PhotoRejected(f"Photos must be {FORMATS_TEXT}; this file is {img.format or 'unknown'}.")
+        raise PhotoRejected(_("Photos must be %(formats)s; this file is %(format)s.", formats=formats_text(),
+                              format=img.format or _("of an unknown format")))
     return img
 
 
@@ -420,10 +428,10 @@ def _write_atomic(path: Path, data: bytes) -> None:
 def read_limited(stream: BinaryIO, max_bytes: int) -> bytes:
     data = stream.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise PhotoRejected(f"The photo is larger than {max_bytes / (1024 * 1024):.0f} MB. Please send a smaller "
-                            "photo (phone cameras' normal setting is fine).", status=413)
+        raise PhotoRejected(_("The photo is larger than %(mb)s MB. Please send a smaller photo (phone cameras' "
+                              "normal setting is fine).", mb=f"{max_bytes / (1024 * 1024):.0f}"), status=413)
     if not data:
-        raise PhotoRejected("The file is empty.")
+        raise PhotoRejected(_("The file is empty."))
     return data
 
 
@@ -431,14 +439,15 @@ def check_photo(data: bytes, filename: str = "") -> tuple[Image.Image, str, tupl
     """Verify ``data`` as a photo: (decoded image, JPEGs possibly at reduced scale; format; full size)."""
     ext = _extension(filename)
     if ext in ("svg", "svgz"):
-        raise PhotoRejected("SVG drawings are not accepted: please send a photo.")
+        raise PhotoRejected(_("SVG drawings are not accepted: please send a photo."))
     if ext and ext not in EXTENSIONS:
-        raise PhotoRejected(f"'.{ext}' files are not accepted. Photos must be {FORMATS_TEXT}.")
+        raise PhotoRejected(_("'.%(ext)s' files are not accepted. Photos must be %(formats)s.", ext=ext,
+                                         formats=formats_text()))
     img = _open(data, current_app.config.get("PHOTO_MAX_PIXELS", 60_000_000))
     fmt = img.format
     if ext and fmt not in EXTENSIONS[ext]:
-        raise PhotoRejected(f"This file is named .{ext} but holds a {fmt} image: the name and content disagree, "
-                            "so it is not accepted.")
+        raise PhotoRejected(_("This file is named .%(ext)s but holds a %(format)s image: the name and content "
+                              "disagree, so it is not accepted.", ext=ext, format=fmt))
     _check_structure(data, fmt)
     full_size = img.size
     return _decode(data, img, fmt), fmt, full_size

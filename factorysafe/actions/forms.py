@@ -1,10 +1,12 @@
 """Forms of the action page. Each carries the action ``version`` it was rendered with."""
-from flask_babel import lazy_gettext as _l
+from flask_babel import LazyString, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import BooleanField, DateField, HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
+
+from factorysafe.labels import stage_label
 
 
 def _choices(*pairs):
@@ -64,8 +66,8 @@ class ExtensionDecisionForm(FlaskForm):
 
 
 class EscalationForm(FlaskForm):
-    stage = SelectField(_l("Stage"), choices=_choices(("1", _l("1 · Notice letter")), ("2", _l("2 · Mandatory meeting")),
-                                          ("3", _l("3 · Termination (ineligible)"))), validators=[DataRequired()])
+    stage = SelectField(_l("Stage"), choices=_choices(*((str(n), LazyString(lambda n=n: f"{n} · {stage_label(n)}"))
+                                                       for n in (1, 2, 3))), validators=[DataRequired()])
     note = TextAreaField(_l("Note"), validators=[DataRequired(), Length(max=5000)])
     submit = SubmitField(_l("Apply escalation"))
 

@@ -17,17 +17,23 @@ class ActionStatus(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            "in_progress": "In progress",
-            "pending_verification": "Pending verification",
-            "corrected": "Corrected",
-        }[self.value]
+        """Label in the current language: the one table is ``factorysafe.labels``."""
+        from factorysafe.labels import label
+
+        return label(self)
 
 
 class ExtensionStatus(enum.StrEnum):
     REQUESTED = "requested"
     APPROVED = "approved"
     DECLINED = "declined"
+
+    @property
+    def label(self) -> str:
+        """Label in the current language: the one table is ``factorysafe.labels``."""
+        from factorysafe.labels import label
+
+        return label(self)
 
 
 class CorrectiveAction(db.Model):

@@ -109,6 +109,14 @@ class DeadlineState(enum.StrEnum):
     def is_overdue(self) -> bool:
         return self in (DeadlineState.OVERDUE, DeadlineState.REPORTED_NOT_VERIFIED)
 
+    @property
+    def label(self) -> str:
+        """Label in the current language: the one table is ``factorysafe.labels``."""
+        from factorysafe.labels import label
+
+        return label(self)
+
+
 
 def deadline_state(status: ActionStatus | str, deadline: dt.date, today: dt.date,
                    soon_days: int = DUE_SOON_DAYS) -> DeadlineState:
@@ -160,13 +168,10 @@ class CapStatus(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            "cap_pending": "CAP pending",
-            "on_track": "On track",
-            "behind_schedule": "Behind schedule",
-            "initial_cap_completed": "Initial CAP completed",
-            "ineligible": "Ineligible",
-        }[self.value]
+        """Label in the current language: the one table is ``factorysafe.labels``."""
+        from factorysafe.labels import label
+
+        return label(self)
 
 
 @dataclass(frozen=True)

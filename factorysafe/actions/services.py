@@ -238,7 +238,7 @@ def decide_extension(extension: DeadlineExtension, approve: bool, comment: str, 
 
 
 # --- escalation ---------------------------------------------------------------------------------
-STAGE_LABELS = {1: "Notice letter", 2: "Mandatory meeting", 3: "Termination (ineligible)"}
+from factorysafe.labels import ESCALATION_STAGE as STAGE_LABELS  # noqa: E402  (the one table of labels)
 
 
 def apply_escalation(factory: Factory, stage: int, note: str, *, by, today: dt.date) -> Escalation:

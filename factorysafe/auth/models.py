@@ -19,7 +19,10 @@ class Role(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"admin": "Administrator", "engineer": "Engineer", "owner": "Factory owner"}[self.value]
+        """Label in the current language: the one table is ``factorysafe.labels``."""
+        from factorysafe.labels import label
+
+        return label(self)
 
 
 # Scrypt (werkzeug's default) is a memory-hard KDF; each hash carries its own salt.

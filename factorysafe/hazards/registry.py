@@ -271,6 +271,10 @@ def apply_catalogue_defaults(values: dict, start: dt.date) -> dict:
     its reason, else :class:`CatalogueDefaultError` (a ValueError) with a readable message.
     Without a hazard code the severity rule alone sets a blank deadline. Returns a new dict.
     """
+    from flask_babel import gettext as _  # messages for the finding form, in the reader's language
+
+    from factorysafe.labels import label
+
     out = dict(values)
     code = (out.get("hazard_code") or "").strip() or None
     out["hazard_code"] = code
@@ -282,12 +286,13 @@ def apply_catalogue_defaults(values: dict, start: dt.date) -> dict:
         return out
     h = current().get(code)
     if h is None:
-        raise CatalogueDefaultError(f"{code} is not a code of the hazard catalogue.", "hazard_code")
+        raise CatalogueDefaultError(_("%(code)s is not a code of the hazard catalogue.", code=code), "hazard_code")
     if _blank(out.get("discipline")):
         out["discipline"] = h.discipline
     elif Discipline(out["discipline"]) != h.discipline:
         raise CatalogueDefaultError(
-            f"{code} is a {h.discipline.value} hazard; the finding's discipline is {Discipline(out['discipline']).value}.",
+            _("%(code)s is a %(hazard)s hazard; the finding's discipline is %(finding)s.", code=code,
+              hazard=label(h.discipline).lower(), finding=label(Discipline(out["discipline"])).lower()),
             "hazard_code")
     else:
         out["discipline"] = Discipline(out["discipline"])
@@ -297,15 +302,15 @@ def apply_catalogue_defaults(values: dict, start: dt.date) -> dict:
         out["severity"] = Severity(out["severity"])
         if out["severity"] != h.severity and _blank(out.get("severity_override_reason")):
             raise CatalogueDefaultError(
-                f"The catalogue gives {code} the severity {h.severity.label}; say why this finding is "
-                f"{out['severity'].label} instead.", "severity_override_reason")
+                _("The catalogue gives %(code)s the severity %(catalogue)s; say why this finding is %(given)s instead.",
+                  code=code, catalogue=label(h.severity), given=label(out["severity"])), "severity_override_reason")
     expected = deadline_for_hazard(code, start, out["severity"])
     if _blank(out.get("deadline")):
         out["deadline"] = expected
     elif out["deadline"] != expected and _blank(out.get("deadline_override_reason")):
         raise CatalogueDefaultError(
-            f"The deadline for {code} at this severity would be {expected.isoformat()}; say why it is "
-            f"{out['deadline'].isoformat()} instead.", "deadline_override_reason")
+            _("The deadline for %(code)s at this severity would be %(expected)s; say why it is %(given)s instead.",
+              code=code, expected=expected.isoformat(), given=out["deadline"].isoformat()), "deadline_override_reason")
     for f in ("severity_override_reason", "deadline_override_reason"):
         out[f] = (out.get(f) or "").strip()
     return out

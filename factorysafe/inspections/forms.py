@@ -18,6 +18,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from factorysafe.inspections.models import Discipline, InspectionType, Severity
+from factorysafe.labels import lazy_label
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -33,10 +34,10 @@ class CheckboxListField(SelectMultipleField):
 
 class InspectionForm(FlaskForm):
     factory_id = SelectField(_l("Factory"), coerce=int, validators=[DataRequired()])
-    type = SelectField(_l("Inspection type"), choices=choices((t.value, _l(t.label)) for t in InspectionType),
+    type = SelectField(_l("Inspection type"), choices=choices((t.value, lazy_label(t)) for t in InspectionType),
                        validators=[DataRequired()])
     inspected_on = DateField(_l("Date of the visit"), validators=[DataRequired()])
-    disciplines = CheckboxListField(_l("Disciplines covered"), choices=choices((d.value, _l(d.label)) for d in Discipline),
+    disciplines = CheckboxListField(_l("Disciplines covered"), choices=choices((d.value, lazy_label(d)) for d in Discipline),
                                     default=[d.value for d in Discipline])
     engineer_ids = CheckboxListField(_l("Team of engineers"), coerce=int)
     summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=5000)])
@@ -55,14 +56,14 @@ class InspectionForm(FlaskForm):
 
 
 class FindingForm(FlaskForm):
-    discipline = SelectField(_l("Discipline"), choices=choices((d.value, _l(d.label)) for d in Discipline),
+    discipline = SelectField(_l("Discipline"), choices=choices((d.value, lazy_label(d)) for d in Discipline),
                              validators=[DataRequired()])
     hazard_code = StringField(_l("Hazard category"), validators=[Optional(), Length(max=64)])
     floor = StringField(_l("Floor"), validators=[Optional(), Length(max=40)])
     area = StringField(_l("Area"), validators=[Optional(), Length(max=120)])
     observation = TextAreaField(_l("Observation"), validators=[DataRequired(), Length(max=10000)])
     recommendation = TextAreaField(_l("Recommendation"), validators=[DataRequired(), Length(max=10000)])
-    severity = SelectField(_l("Severity"), choices=choices([("", _l("From the hazard catalogue"))] + [(s.value, _l(s.label)) for s in Severity]),
+    severity = SelectField(_l("Severity"), choices=choices([("", _l("From the hazard catalogue"))] + [(s.value, lazy_label(s)) for s in Severity]),
                            default="", validators=[Optional()])
     severity_override_reason = StringField(_l("Reason for a severity other than the catalogue's"),
                                            validators=[Optional(), Length(max=500)])

@@ -23,25 +23,26 @@ class Discipline(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.capitalize()
+        """Label in the current language: the one table is ``factorysafe.labels``."""
+        from factorysafe.labels import label
+
+        return label(self)
 
 
 class Severity(enum.StrEnum):
     """Severity of a finding; it sets the default deadline (see actions.rules)."""
 
-    PRIORITY_1 = "priority_1"  # immediate
-    HIGH = "high"  # six weeks
-    MEDIUM = "medium"  # three months
-    LOW = "low"  # six months
+    PRIORITY_1 = "priority_1"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
 
     @property
     def label(self) -> str:
-        return {
-            "priority_1": "Priority 1 (immediate)",
-            "high": "High (6 weeks)",
-            "medium": "Medium (3 months)",
-            "low": "Low (6 months)",
-        }[self.value]
+        """Label in the current language: the one table is ``factorysafe.labels``."""
+        from factorysafe.labels import label
+
+        return label(self)
 
 
 class InspectionType(enum.StrEnum):
@@ -52,7 +53,10 @@ class InspectionType(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"initial": "Initial", "follow_up": "Follow-up", "special": "Special", "complaint": "Complaint"}[self.value]
+        """Label in the current language: the one table is ``factorysafe.labels``."""
+        from factorysafe.labels import label
+
+        return label(self)
 
 
 class InspectionState(enum.StrEnum):
@@ -62,7 +66,10 @@ class InspectionState(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.capitalize()
+        """Label in the current language: the one table is ``factorysafe.labels``."""
+        from factorysafe.labels import label
+
+        return label(self)
 
 
 class FindingOrigin(enum.StrEnum):

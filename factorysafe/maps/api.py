@@ -11,6 +11,7 @@ from factorysafe.actions.queries import is_overdue_sql
 from factorysafe.actions.rules import CapStatus
 from factorysafe.db import db
 from factorysafe.errors import UserFacingError
+from factorysafe.labels import label
 from factorysafe.inspections.models import Discipline, Finding
 from factorysafe.maps import exports, pages, services
 from factorysafe.maps.blueprint import bp
@@ -57,13 +58,19 @@ def _page() -> tuple[int, int]:
     return _int_arg("page", 1, 1), _int_arg("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
 
 
+def _label_en(value) -> str:
+    """The API's human-readable labels are English, like its documentation (values are the identifiers)."""
+    with force_locale("en"):
+        return label(value)
+
+
 def factory_item(r: dict) -> dict:
     evac = r["evacuation"]
     return {
         "id": r["id"],
         "name": r["name"],
         "cap_status": r["cap_status"].value,
-        "cap_status_label": r["cap_status"].label,
+        "cap_status_label": _label_en(r["cap_status"]),
         "district": r["district"],
         "division": r["division"],
         "upazila": r["upazila"],
@@ -187,7 +194,7 @@ def openapi_document() -> dict:
     factory_props = {
         "id": _INT, "name": _STR,
         "cap_status": {"type": "string", "enum": services.STATUSES},
-        "cap_status_label": {"type": "string", "enum": [s.label for s in CapStatus]},
+        "cap_status_label": {"type": "string", "enum": [label(s) for s in CapStatus]},
         "district": _STR, "division": _STR, "upazila": _STR,
         "latitude": {"type": ["number", "null"]}, "longitude": {"type": ["number", "null"]},
         "progress": {"$ref": "#/components/schemas/Progress"},

@@ -15,9 +15,9 @@ from factorysafe.actions.models import CorrectiveAction, DeadlineExtension, Exte
 from factorysafe.db import db
 from factorysafe.factories.models import Factory
 from factorysafe.inspections.models import Discipline, Finding, Inspection, InspectionState
+from factorysafe.labels import DISCIPLINE as DISCIPLINE_LABELS, label
 from factorysafe.maps import services
 from factorysafe.maps.blueprint import bp
-from factorysafe.maps.labels import DISCIPLINE as DISCIPLINE_LABELS
 from factorysafe.maps.services import DISCIPLINES
 from factorysafe.web import today
 
@@ -68,7 +68,7 @@ FINDING_COLUMNS = [
     ("area", _l("Area on the floor.")),
     ("observation", _l("What the engineer saw.")),
     ("recommendation", _l("What must be done.")),
-    ("severity", _l("priority_1 (immediate), high (6 weeks), medium (3 months) or low (6 months).")),
+    ("severity", _l("priority_1, high, medium or low. The deadline follows from the hazard code and the severity.")),
     ("immediate_danger", _l("true when the engineers recommended evacuation for this finding.")),
     ("origin", _l("initial (counts in the progress rate) or new (raised later).")),
     ("status", _l("in_progress, pending_verification (the factory reports it fixed) or corrected (verified by an engineer).")),
@@ -97,7 +97,7 @@ def factory_record(r: dict) -> dict:
     """One factory as a flat record of FACTORY_COLUMNS."""
     rec = {k: r.get(k) for k, _ in FACTORY_COLUMNS if k in r}
     rec["cap_status"] = r["cap_status"].value
-    rec["cap_status_label"] = r["cap_status"].label
+    rec["cap_status_label"] = label(r["cap_status"])
     rec["progress_overall"] = r["progress"]["overall"]
     for d in DISCIPLINES:
         rec[f"progress_{d}"] = r["progress"][d]

@@ -20,9 +20,10 @@ import datetime as dt
 import re
 
 import sqlalchemy as sa
+from flask_babel import force_locale
 from sqlalchemy.orm import selectinload
 
-from factorysafe.actions.models import ActionStatus, CorrectiveAction, ExtensionStatus
+from factorysafe.actions.models import ActionStatus, CorrectiveAction
 from factorysafe.actions.queries import factory_summaries
 from factorysafe.actions.rules import is_overdue
 from factorysafe import policy
@@ -30,7 +31,7 @@ from factorysafe.policy import PRIVATE, PUBLIC  # noqa: F401 - the report audien
 from factorysafe.db import db
 from factorysafe.factories.models import Factory
 from factorysafe.inspections.models import Discipline, Finding, FindingOrigin, Inspection, Severity
-from factorysafe.reports.labels import SEVERITY_SHORT
+from factorysafe.labels import label
 
 
 
@@ -80,6 +81,12 @@ def _photo_data(photo) -> dict:
 
 
 def inspection_content(inspection_id: int, audience: str, lang: str) -> dict:
+    """The inspection report's data; its labels are in ``lang`` (the report's language, not the session's)."""
+    with force_locale(lang):
+        return _inspection_content(inspection_id, audience, lang)
+
+
+def _inspection_content(inspection_id: int, audience: str, lang: str) -> dict:
     inspection = db.session.scalar(
         sa.select(Inspection).where(Inspection.id == inspection_id).options(
             selectinload(Inspection.engineers),
@@ -93,7 +100,7 @@ def inspection_content(inspection_id: int, audience: str, lang: str) -> dict:
     rows = []
     for d in covered + sorted({f.discipline for f in findings} - set(covered), key=_DISCIPLINE_ORDER.get):
         counts = {s.value: sum(1 for f in findings if f.discipline == d and f.severity == s) for s in _SEVERITY_ORDER}
-        rows.append({"discipline": d.value, "label": d.label, "counts": counts, "total": sum(counts.values())})
+        rows.append({"discipline": d.value, "label": label(d), "counts": counts, "total": sum(counts.values())})
     totals = {s.value: sum(r["counts"][s.value] for r in rows) for s in _SEVERITY_ORDER}
     out_findings = []
     for f in findings:
@@ -101,10 +108,10 @@ def inspection_content(inspection_id: int, audience: str, lang: str) -> dict:
         action = f.action
         out_findings.append({
             "id": f.id, "version": f.version, "updated_at": f.updated_at.isoformat() if f.updated_at else None,
-            "item_number": f.item_number, "discipline": f.discipline.value, "discipline_label": f.discipline.label,
+            "item_number": f.item_number, "discipline": f.discipline.value, "discipline_label": label(f.discipline),
             "hazard_code": f.hazard_code or "", "hazard_title": _hazard_title(f.hazard_code, lang),
             "floor": f.floor, "area": f.area, "observation": f.observation, "recommendation": f.recommendation,
-            "severity": f.severity.value, "severity_label": SEVERITY_SHORT[f.severity.value],
+            "severity": f.severity.value, "severity_label": label(f.severity),
             "immediate_danger": f.immediate_danger, "origin": f.origin.value,
             "deadline": action.deadline.isoformat() if action else None,
             "action_version": action.version if action else None,
@@ -115,27 +122,29 @@ def inspection_content(inspection_id: int, audience: str, lang: str) -> dict:
         "factory": _factory_data(factory),
         "inspection": {
             "id": inspection.id, "version": inspection.version, "type": inspection.type.value,
-            "type_label": inspection.type.label, "state": inspection.state.value,
+            "type_label": label(inspection.type), "state": inspection.state.value,
             "inspected_on": inspection.inspected_on.isoformat(), "summary": inspection.summary,
-            "disciplines": [{"value": d.value, "label": d.label} for d in covered],
+            "disciplines": [{"value": d.value, "label": label(d)} for d in covered],
             "published_at": inspection.published_at.isoformat() if inspection.published_at else None,
         },
         # Names only: engineers' e-mail addresses are never printed.
         "team": sorted(u.name for u in inspection.engineers if u.name),
         "summary_rows": rows, "summary_totals": totals, "summary_total": sum(totals.values()),
-        "severities": [{"value": s.value, "label": SEVERITY_SHORT[s.value]} for s in _SEVERITY_ORDER],
+        "severities": [{"value": s.value, "label": label(s)} for s in _SEVERITY_ORDER],
         "findings": out_findings,
         "has_private_photos": any(p["private"] for f in out_findings for p in f["photos"]),
     }
 
 
 # --- CAP report -----------------------------------------------------------------------------------
-_EXTENSION_LABELS = {ExtensionStatus.REQUESTED: "Requested", ExtensionStatus.APPROVED: "Approved",
-                     ExtensionStatus.DECLINED: "Declined"}
-
-
 def cap_content(factory_id: int, audience: str, lang: str, today: dt.date, states=policy.PUBLIC_STATES) -> dict:
-    """The CAP report's data, from the actions of inspections in ``states`` (``policy.visible_states``)."""
+    """The CAP report's data from the actions of inspections in ``states`` (``policy.visible_states`` of
+    the reader); its labels are in ``lang`` (the report's language, not the session's)."""
+    with force_locale(lang):
+        return _cap_content(factory_id, audience, lang, today, states)
+
+
+def _cap_content(factory_id: int, audience: str, lang: str, today: dt.date, states) -> dict:
     factory = db.session.get(Factory, factory_id)
     stmt = (
         sa.select(CorrectiveAction, Finding, Inspection)
@@ -150,15 +159,15 @@ def cap_content(factory_id: int, audience: str, lang: str, today: dt.date, state
     for action, finding, insp in db.session.execute(stmt):
         group = groups.setdefault(insp.id, {
             "inspection_id": insp.id, "inspected_on": insp.inspected_on.isoformat(), "type": insp.type.value,
-            "type_label": insp.type.label, "state": insp.state.value, "actions": [],
+            "type_label": label(insp.type), "state": insp.state.value, "actions": [],
         })
         group["actions"].append({
             "id": action.id, "version": action.version, "finding_version": finding.version,
             "item_number": finding.item_number, "discipline": finding.discipline.value,
-            "discipline_label": finding.discipline.label, "origin": finding.origin.value,
+            "discipline_label": label(finding.discipline), "origin": finding.origin.value,
             "hazard_code": finding.hazard_code or "", "hazard_title": _hazard_title(finding.hazard_code, lang),
-            "severity": finding.severity.value, "severity_label": SEVERITY_SHORT[finding.severity.value],
-            "status": action.status.value, "status_label": action.status.label,
+            "severity": finding.severity.value, "severity_label": label(finding.severity),
+            "status": action.status.value, "status_label": label(action.status),
             "deadline": action.deadline.isoformat(), "original_deadline": action.original_deadline.isoformat(),
             "overdue": is_overdue(action.status, action.deadline, today),
             "reported_fixed_on": action.reported_fixed_on.isoformat() if action.reported_fixed_on else None,
@@ -168,7 +177,7 @@ def cap_content(factory_id: int, audience: str, lang: str, today: dt.date, state
                 "id": e.id, "requested_at": e.requested_at.date().isoformat(),
                 "previous_deadline": e.previous_deadline.isoformat(),
                 "requested_deadline": e.requested_deadline.isoformat(),
-                "status": e.status.value, "status_label": _EXTENSION_LABELS[e.status],
+                "status": e.status.value, "status_label": label(e.status),
                 "decided_at": e.decided_at.date().isoformat() if e.decided_at else None,
             } for e in action.extensions],
         })
@@ -178,12 +187,12 @@ def cap_content(factory_id: int, audience: str, lang: str, today: dt.date, state
     disciplines = []
     for d in Discipline:
         c = summary["by_discipline"].get(d.value) or {"total": 0, "corrected": 0, "pending": 0, "overdue": 0}
-        disciplines.append({"discipline": d.value, "label": d.label, "rate": summary["progress"][d.value], **c})
+        disciplines.append({"discipline": d.value, "label": label(d), "rate": summary["progress"][d.value], **c})
     actions = [a for g in groups.values() for a in g["actions"]]
     return {
         "kind": "cap", "lang": lang, "audience": audience, "as_of": today.isoformat(),
         "factory": _factory_data(factory),
-        "cap_status": summary["cap_status"].value, "cap_status_label": summary["cap_status"].label,
+        "cap_status": summary["cap_status"].value, "cap_status_label": label(summary["cap_status"]),
         "progress_overall": summary["progress"]["overall"],
         "disciplines": disciplines,
         "new_findings": summary["new_findings"],

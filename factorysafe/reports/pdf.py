@@ -21,13 +21,14 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import force_locale
 from PIL import Image, ImageOps
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 
 from factorysafe.db import db
 from factorysafe.inspections.models import Photo
-from factorysafe.reports.labels import Texts
+from factorysafe.reports.labels import Formats
 from factorysafe.state import state
 from factorysafe.uploads import derivative_path
 
@@ -35,11 +36,13 @@ FORMAT_VERSION = "1"  # bump when the rendering changes in a way templates do no
 # Print size and JPEG quality of photos: REPORT_PHOTO_PX and REPORT_PHOTO_QUALITY in config.Defaults.
 FONT_DIR = Path(__file__).resolve().parent.parent / "static" / "vendor" / "noto-sans-bengali"
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "reports"
+TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
 
 @functools.lru_cache(maxsize=1)
 def _templates_digest() -> str:
     h = hashlib.sha256(FORMAT_VERSION.encode())
-    for path in sorted(TEMPLATE_DIR.rglob("*")):
+    # The compiled catalogues hold the reports' words: a changed translation makes a new PDF.
+    for path in sorted(TEMPLATE_DIR.rglob("*")) + sorted(TRANSLATIONS_DIR.rglob("*.mo")):
         if path.is_file():
             h.update(path.name.encode())
             h.update(path.read_bytes())
@@ -119,10 +122,12 @@ def _photo_urls(content: dict) -> dict[int, str]:
 def render_pdf(template: str, content: dict) -> bytes:
     """Run WeasyPrint on ``reports/<template>`` with ``content``; the one place that renders."""
     # Straight from the Jinja environment: the site's context processors (locale, session) play no
-    # part in a document whose language is given by its URL.
-    html = current_app.jinja_env.get_template(f"reports/{template}").render(
-        c=content, t=Texts(content["lang"]), photo_urls=_photo_urls(content), font_dir=FONT_DIR.as_uri(),
-    )
+    # part in a document whose language is given by its URL. Its words are the catalogue's, in that
+    # language: ``_()`` in the templates follows ``force_locale``.
+    with force_locale(content["lang"]):
+        html = current_app.jinja_env.get_template(f"reports/{template}").render(
+            c=content, fmt=Formats(content["lang"]), photo_urls=_photo_urls(content), font_dir=FONT_DIR.as_uri(),
+        )
     font_config = FontConfiguration()
     document = HTML(string=html, base_url=str(TEMPLATE_DIR) + "/")
     pdf = document.write_pdf(font_config=font_config)

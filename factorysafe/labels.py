@@ -1,0 +1,139 @@
+"""The one home of every enum's human label, in English and (through the gettext catalogue) Bangla.
+
+Pages, printed reports, e-mails, human-readable exports and the API's ``*_label`` fields all call
+:func:`label` (templates: ``{{ x|label }}``); machine identifiers stay the enums' ``.value``. The
+enums' ``.label`` properties delegate here. A label names a state or a grade only: a severity label
+never states a duration (the deadline comes from the hazard catalogue and the rules), and no two values
+of the statuses a reader sees side by side share a label in either language (tested).
+"""
+from __future__ import annotations
+
+import functools
+
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+
+# Escalation stages of a factory (an int column, not an enum): 1, 2, 3.
+ESCALATION_STAGE = {
+    1: _l("Notice letter"),
+    2: _l("Mandatory meeting"),
+    3: _l("Termination (ineligible)"),
+}
+
+
+@functools.cache
+def _tables() -> dict:
+    """The tables, built on first use: the enums' packages import views that import this module."""
+    from factorysafe.actions.models import ActionStatus, ExtensionStatus
+    from factorysafe.actions.rules import CapStatus, DeadlineState
+    from factorysafe.auth.models import Role
+    from factorysafe.inspections.models import Discipline, FindingOrigin, InspectionState, InspectionType, Severity
+
+    DISCIPLINE = {
+        Discipline.FIRE: _l("Fire"),
+        Discipline.ELECTRICAL: _l("Electrical"),
+        Discipline.STRUCTURAL: _l("Structural"),
+        Discipline.BOILER: _l("Boiler"),
+    }
+    SEVERITY = {
+        Severity.PRIORITY_1: _l("Priority 1"),
+        Severity.HIGH: _l("High"),
+        Severity.MEDIUM: _l("Medium"),
+        Severity.LOW: _l("Low"),
+    }
+    INSPECTION_TYPE = {
+        InspectionType.INITIAL: _l("Initial"),
+        InspectionType.FOLLOW_UP: _l("Follow-up"),
+        InspectionType.SPECIAL: _l("Special"),
+        InspectionType.COMPLAINT: _l("Complaint"),
+    }
+    INSPECTION_STATE = {
+        InspectionState.DRAFT: _l("Draft"),
+        InspectionState.SUBMITTED: _l("Submitted"),
+        InspectionState.PUBLISHED: _l("Published"),
+    }
+    FINDING_ORIGIN = {
+        FindingOrigin.INITIAL: _l("Initial finding"),
+        FindingOrigin.NEW: _l("New finding"),
+    }
+    ROLE = {
+        Role.ADMIN: _l("Administrator"),
+        Role.ENGINEER: _l("Engineer"),
+        Role.OWNER: _l("Factory owner"),
+    }
+    ACTION_STATUS = {
+        ActionStatus.IN_PROGRESS: _l("In progress"),
+        ActionStatus.PENDING_VERIFICATION: _l("Pending verification"),
+        ActionStatus.CORRECTED: _l("Corrected"),
+    }
+    EXTENSION_STATUS = {
+        ExtensionStatus.REQUESTED: _l("Requested"),
+        ExtensionStatus.APPROVED: _l("Approved"),
+        ExtensionStatus.DECLINED: _l("Declined"),
+    }
+    CAP_STATUS = {
+        CapStatus.CAP_PENDING: _l("CAP pending"),
+        CapStatus.ON_TRACK: _l("On track"),
+        CapStatus.BEHIND_SCHEDULE: _l("Behind schedule"),
+        CapStatus.COMPLETED: _l("Initial CAP completed"),
+        CapStatus.INELIGIBLE: _l("Ineligible"),
+    }
+    DEADLINE_STATE = {
+        DeadlineState.DONE: _l("Done"),
+        DeadlineState.ON_TIME: _l("On time"),
+        DeadlineState.DUE_SOON: _l("Due soon"),
+        DeadlineState.OVERDUE: _l("Overdue"),
+        DeadlineState.REPORTED_NOT_VERIFIED: _l("Reported fixed, not yet verified"),
+    }
+    status_enums = (CapStatus, ActionStatus, DeadlineState, ExtensionStatus, InspectionState, Severity)
+    return {name: value for name, value in locals().items() if name.isupper() or name == "status_enums"}
+
+
+_TABLE_NAMES = ("DISCIPLINE", "SEVERITY", "INSPECTION_TYPE", "INSPECTION_STATE", "FINDING_ORIGIN", "ROLE",
+                "ACTION_STATUS", "EXTENSION_STATUS", "CAP_STATUS", "DEADLINE_STATE")
+
+
+def __getattr__(name: str):
+    """``labels.SEVERITY`` etc.: the tables; ``labels.STATUS_ENUMS``: the enums a reader sees side by side
+    (no two of their values may share a label, in any language)."""
+    if name in _TABLE_NAMES:
+        return _tables()[name]
+    if name == "STATUS_ENUMS":
+        return _tables()["status_enums"]
+    raise AttributeError(name)
+
+
+@functools.cache
+def _by_enum() -> dict:
+    return {type(next(iter(_tables()[n]))): _tables()[n] for n in _TABLE_NAMES}
+
+
+def lazy_label(value):
+    """The label of an enum member, translated when printed (form choices made at import time)."""
+    return LazyString(label, value)
+
+
+def label(value) -> str:
+    """The label of an enum member in the current language (English outside a request).
+
+    ``None`` gives an empty string and any other value (a plain string, a number) prints as itself, so
+    templates may pass whatever they hold.
+    """
+    if value is None:
+        return ""
+    table = _by_enum().get(type(value))
+    if table is not None:
+        return str(table[value])
+    return str(value)
+
+
+def stage_label(stage: int | None) -> str:
+    """Label of an escalation stage (1, 2 or 3); another value prints as itself."""
+    text = ESCALATION_STAGE.get(stage) if stage is not None else None
+    return str(text) if text is not None else ("" if stage is None else str(stage))
+
+
+def init_app(app) -> None:
+    app.jinja_env.filters["label"] = label
+    app.jinja_env.filters["stage_label"] = stage_label
+    app.jinja_env.globals["label"] = label
