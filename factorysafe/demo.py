@@ -1,4 +1,20 @@
-"""Realistic, deterministic demo data (``flask seed-demo``), bulk-inserted so 2,000 factories take seconds."""
+"""Realistic, deterministic demo data (``flask seed-demo``) that obeys every rule the forms and services enforce.
+
+Each factory's story is planned first (pure, from one seeded ``random.Random``): its inspections, findings and
+what happened to each corrective action, as dated events (extension requested and decided, fix reported,
+rejected, verified). Severity, discipline and deadline of every finding come from the hazard catalogue through
+``factorysafe.hazards.apply_catalogue_defaults``, exactly as the finding form fills them; the few deliberate
+overrides carry the reason the form would demand. The demo keeps only its own texts (observation templates and
+a recommendation) keyed by catalogue code.
+
+The story is then written in one of two ways, with the same result:
+
+- the factories of the demo accounts printed by ``seed-demo`` (the first ``via_services``) are replayed through
+  the real operations (``inspections.services``, ``actions.services``, ``hazards.services``), which check
+  every rule and write the audit trail;
+- all others are bulk-inserted (explicit ids, executemany) so 2,000 factories take seconds; their rows are
+  what replaying the same events through the services gives (``tests/test_demo_consistency.py`` checks that).
+"""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,13 +23,15 @@ import math
 import random
 from dataclasses import dataclass, field
 
+from flask import current_app
+
 import sqlalchemy as sa
 from PIL import Image, ImageDraw
 from werkzeug.security import generate_password_hash
 
-from factorysafe import audit
+from factorysafe import audit, hazards
 from factorysafe.actions.models import ActionStatus, CorrectiveAction, DeadlineExtension, ExtensionStatus
-from factorysafe.actions.rules import deadline_for
+from factorysafe.actions.rules import add_months
 from factorysafe.auth.models import PASSWORD_METHOD, Role, User
 from factorysafe.db import db
 from factorysafe.factories.models import Escalation, Evacuation, Factory, factory_owners
@@ -50,88 +68,123 @@ NAME_A = ["Rahman", "Karim", "Meghna", "Padma", "Jamuna", "Sonar Bangla", "Green
 NAME_B = ["Garments Ltd", "Knitwear Ltd", "Apparels Ltd", "Fashions Ltd", "Sweaters Ltd", "Denim Ltd",
           "Textiles Ltd", "Knit Composite Ltd", "Dresses Ltd", "Outerwear Ltd"]
 
-# (code, discipline, severity, immediate-danger possible, [observations], recommendation)
-HAZARDS = [
-    ("FIRE-EXIT-BLOCKED", "fire", "priority_1", False,
-     ["Main exit on {floor} blocked by cartons of finished goods.", "Exit path to {area} obstructed by sewing machines."],
-     "Clear the exit route and keep it free at all times; mark the exit path on the floor."),
-    ("FIRE-EXIT-LOCKED", "fire", "priority_1", False,
-     ["Collapsible gate on the {area} exit route was found padlocked during working hours.",
-      "Exit door at {area} on {floor} locked with a key kept by the security guard."],
-     "Remove collapsible gates from exit routes; exit doors must open without a key in the direction of travel."),
-    ("FIRE-DOOR-MISSING", "fire", "high", False,
-     ["No fire-rated, self-closing door at the {area} stair on {floor}.", "Stair door on {floor} is a wooden door without a fire rating."],
-     "Install listed fire-rated, self-closing doors (minimum 60 minutes) at every stair opening."),
-    ("FIRE-STAIR-UNENCLOSED", "fire", "medium", False,
-     ["The {area} stair is open to the production floor on {floor}; no fire separation."],
-     "Enclose the stair with fire-rated construction and doors."),
-    ("FIRE-ALARM-MISSING", "fire", "high", False,
-     ["No fire detection and alarm system on {floor}.", "Manual call points missing on {floor}; alarm not audible in {area}."],
-     "Install an addressable fire detection and alarm system designed to NFPA 72."),
-    ("FIRE-SPRINKLER-MISSING", "fire", "medium", False,
-     ["No automatic sprinkler system in the {area} warehouse on {floor} (high-rise building)."],
-     "Install an automatic sprinkler system designed to NFPA 13."),
-    ("FIRE-EXIT-CAPACITY", "fire", "high", False,
-     ["Only one exit serves {floor} with an occupant load above 500 workers.", "Exit width on {floor} too narrow for the occupant load."],
-     "Provide additional exits of adequate width for the occupant load."),
-    ("FIRE-EMERGENCY-LIGHTING", "fire", "medium", False,
-     ["No emergency lighting or illuminated exit signs in the {area} of {floor}."],
-     "Install emergency lighting and illuminated exit signs with battery back-up."),
-    ("FIRE-STORAGE", "fire", "high", False,
-     ["Fabric rolls stored in the aisles of {floor}, {area}.", "Combustible storage under the stair at {area}."],
-     "Remove combustible storage from exits and aisles; store in a separated, sprinklered room."),
-    ("ELEC-WIRING-HAPHAZARD", "electrical", "high", False,
-     ["Haphazard wiring above sewing lines on {floor}, {area}.", "Loose cables hanging over the cutting tables in {area}."],
-     "Re-route wiring in conduits or cable trays; remove abandoned cables."),
-    ("ELEC-DB-OVERLOADED", "electrical", "priority_1", False,
-     ["Distribution board on {floor} overloaded; breakers bypassed with wire.", "Main distribution board in {area} running above rated current."],
-     "Rebalance loads, replace bypassed breakers and provide correctly rated protection."),
-    ("ELEC-EARTHING-MISSING", "electrical", "high", False,
-     ["No earthing on the distribution boards of {floor}.", "Machine frames in {area} not earthed."],
-     "Provide an earthing system and bond all metal enclosures; test earth resistance."),
-    ("ELEC-LIGHTNING-PROTECTION", "electrical", "medium", False,
-     ["Building has no lightning protection system."],
-     "Install a lightning protection system to IEC 62305."),
-    ("ELEC-CABLE-UNSUPPORTED", "electrical", "medium", False,
-     ["Cables without support or protection across the floor of {area}, {floor}."],
-     "Support cables on trays and protect them where they cross walkways."),
-    ("ELEC-THERMAL-HOTSPOT", "electrical", "high", False,
-     ["Thermal scan found a hot spot of 95 °C on a breaker in the {area} panel, {floor}."],
-     "Tighten or replace the overheating connection and rescan."),
-    ("STRUCT-COLUMN-WEAK", "structural", "high", True,
-     ["Columns on {floor} over capacity: demand-to-capacity ratio 1.4.", "Ground floor columns carry more load than their capacity (DCR 1.7)."],
-     "Reduce the load and strengthen the columns (jacketing) following a detailed engineering assessment."),
-    ("STRUCT-EXTRA-STOREY", "structural", "high", True,
-     ["Two storeys above the approved drawings were added on top of the building."],
-     "Provide an approved design for the added storeys or remove them."),
-    ("STRUCT-FLOOR-OVERLOAD", "structural", "high", False,
-     ["Heavy knitting machines and stock overload the slab of {floor}.", "Generator placed on the roof without structural design."],
-     "Relocate heavy loads and verify the floor capacity by calculation."),
-    ("STRUCT-CRACK", "structural", "medium", True,
-     ["Diagonal cracks in the beams of {floor} near {area}.", "Cracks in columns on {floor}."],
-     "Monitor, investigate the cause and repair the cracks following an engineer's design."),
-    ("STRUCT-CHANGE-OF-USE", "structural", "medium", False,
-     ["{floor} designed as office is used for warehouse storage."],
-     "Return the floor to its design use or verify its capacity for the new use."),
-    ("STRUCT-CONCRETE-STRENGTH", "structural", "medium", False,
-     ["Core tests give concrete strength below the design value in the columns of {floor}."],
-     "Carry out a detailed engineering assessment with the measured strength."),
-    ("BOILER-CERT-MISSING", "boiler", "high", False,
-     ["Boiler in {area} has no valid certificate from the Chief Inspector of Boilers."],
-     "Obtain a valid boiler certificate after inspection."),
-    ("BOILER-SAFETY-VALVE", "boiler", "priority_1", False,
-     ["Boiler safety valve in {area} is missing or blocked."],
-     "Install and test a correctly set safety valve."),
-    ("BOILER-LOCATION", "boiler", "medium", False,
-     ["Boiler located inside the production building next to {area}."],
-     "Move the boiler to a separate boiler house or separate it with fire-rated construction."),
-]
+# The demo's own texts, keyed by hazard catalogue code: observation templates and the recommendation.
+# Everything else about a hazard (discipline, severity, deadline rule, whether immediate danger is possible)
+# is read from the catalogue; a code missing from the catalogue fails loudly (see ``_texts_by_discipline``).
+TEXTS: dict[str, tuple[list[str], str]] = {
+    "FIRE-EXIT-BLOCKED": (
+        ["Main exit on {floor} blocked by cartons of finished goods.", "Exit path to {area} obstructed by sewing machines."],
+        "Clear the exit route and keep it free at all times; mark the exit path on the floor."),
+    "FIRE-EXIT-LOCKED": (
+        ["Collapsible gate on the {area} exit route was found padlocked during working hours.",
+         "Exit door at {area} on {floor} locked with a key kept by the security guard."],
+        "Remove collapsible gates from exit routes; exit doors must open without a key in the direction of travel."),
+    "FIRE-DOOR-MISSING": (
+        ["No fire-rated, self-closing door at the {area} stair on {floor}.",
+         "Stair door on {floor} is a wooden door without a fire rating."],
+        "Install listed fire-rated, self-closing doors (minimum 60 minutes) at every stair opening."),
+    "FIRE-STAIR-UNENCLOSED": (
+        ["The {area} stair is open to the production floor on {floor}; no fire separation."],
+        "Enclose the stair with fire-rated construction and doors."),
+    "FIRE-ALARM-MISSING": (
+        ["No fire detection and alarm system on {floor}.", "Manual call points missing on {floor}; alarm not audible in {area}."],
+        "Install an addressable fire detection and alarm system designed to NFPA 72."),
+    "FIRE-SPRINKLER-MISSING": (
+        ["No automatic sprinkler system in the {area} warehouse on {floor} (high-rise building)."],
+        "Install an automatic sprinkler system designed to NFPA 13."),
+    "FIRE-EXIT-CAPACITY": (
+        ["Only one exit serves {floor} with an occupant load above 500 workers.",
+         "Exit width on {floor} too narrow for the occupant load."],
+        "Provide additional exits of adequate width for the occupant load."),
+    "FIRE-EMERGENCY-LIGHTING": (
+        ["No emergency lighting or illuminated exit signs in the {area} of {floor}."],
+        "Install emergency lighting and illuminated exit signs with battery back-up."),
+    "FIRE-STORAGE": (
+        ["Fabric rolls stored in the aisles of {floor}, {area}.", "Combustible storage under the stair at {area}."],
+        "Remove combustible storage from exits and aisles; store in a separated, sprinklered room."),
+    "FIRE-EXTINGUISHERS": (
+        ["Fire extinguishers in the {area} of {floor} are out of date and not mounted.",
+         "No fire extinguisher within reach of the {area} on {floor}."],
+        "Provide, mount and service portable extinguishers of the right type; keep the service tags current."),
+    "FIRE-HYDRANT": (
+        ["No fire hydrant or hose reel system serves {floor}.", "Hose reel in the {area} has no water pressure."],
+        "Install a standpipe and hose system with a dedicated water reserve and fire pump."),
+    "ELEC-WIRING-HAPHAZARD": (
+        ["Haphazard wiring above sewing lines on {floor}, {area}.", "Loose cables hanging over the cutting tables in {area}."],
+        "Re-route wiring in conduits or cable trays; remove abandoned cables."),
+    "ELEC-DB-OVERLOADED": (
+        ["Distribution board on {floor} overloaded; breakers bypassed with wire.",
+         "Main distribution board in {area} running above rated current."],
+        "Rebalance loads, replace bypassed breakers and provide correctly rated protection."),
+    "ELEC-EARTHING-MISSING": (
+        ["No earthing on the distribution boards of {floor}.", "Machine frames in {area} not earthed."],
+        "Provide an earthing system and bond all metal enclosures; test earth resistance."),
+    "ELEC-LIGHTNING-PROTECTION": (
+        ["Building has no lightning protection system."],
+        "Install a lightning protection system to IEC 62305."),
+    "ELEC-CABLE-UNSUPPORTED": (
+        ["Cables without support or protection across the floor of {area}, {floor}."],
+        "Support cables on trays and protect them where they cross walkways."),
+    "ELEC-THERMAL-HOTSPOT": (
+        ["Thermal scan found a hot spot of 95 °C on a breaker in the {area} panel, {floor}."],
+        "Tighten or replace the overheating connection and rescan."),
+    "ELEC-GENERATOR": (
+        ["Diesel generator inside the {area} on {floor} without fire separation or exhaust to outside."],
+        "Move the generator to a separated, ventilated room with its fuel store outside the building."),
+    "STRUCT-COLUMN-WEAK": (
+        ["Columns on {floor} over capacity: demand-to-capacity ratio 1.4.",
+         "Ground floor columns carry more load than their capacity (DCR 1.7)."],
+        "Reduce the load and strengthen the columns (jacketing) following a detailed engineering assessment."),
+    "STRUCT-EXTRA-STOREY": (
+        ["Two storeys above the approved drawings were added on top of the building."],
+        "Provide an approved design for the added storeys or remove them."),
+    "STRUCT-FLOOR-OVERLOAD": (
+        ["Heavy knitting machines and stock overload the slab of {floor}.", "Generator placed on the roof without structural design."],
+        "Relocate heavy loads and verify the floor capacity by calculation."),
+    "STRUCT-CRACK": (
+        ["Diagonal cracks in the beams of {floor} near {area}.", "Cracks in columns on {floor}."],
+        "Monitor, investigate the cause and repair the cracks following an engineer's design."),
+    "STRUCT-CHANGE-OF-USE": (
+        ["{floor} designed as office is used for warehouse storage."],
+        "Return the floor to its design use or verify its capacity for the new use."),
+    "STRUCT-CONCRETE-STRENGTH": (
+        ["Core tests give concrete strength below the design value in the columns of {floor}."],
+        "Carry out a detailed engineering assessment with the measured strength."),
+    "STRUCT-ROOF-LOAD": (
+        ["Water tanks and a canteen on the roof were not in the structural design."],
+        "Remove the unplanned roof loads or verify the roof slab by calculation."),
+    "BOILER-CERT-MISSING": (
+        ["Boiler in {area} has no valid certificate from the Chief Inspector of Boilers."],
+        "Obtain a valid boiler certificate after inspection."),
+    "BOILER-SAFETY-VALVE": (
+        ["Boiler safety valve in {area} is missing or blocked."],
+        "Install and test a correctly set safety valve."),
+    "BOILER-LOCATION": (
+        ["Boiler located inside the production building next to {area}."],
+        "Move the boiler to a separate boiler house or separate it with fire-rated construction."),
+}
 DISCIPLINE_WEIGHTS = {"fire": 45, "electrical": 35, "structural": 15, "boiler": 5}
 FLOORS = ["ground floor", "1st floor", "2nd floor", "3rd floor", "4th floor", "5th floor", "6th floor", "roof"]
 AREAS = ["north stair", "south stair", "sewing section", "cutting section", "finishing section", "store room",
          "boiler room", "main entrance", "packing area", "canteen"]
+RESPONSIBLE = ["Compliance manager", "Admin manager", "Factory engineer", "GM operations"]
+
+# Deliberate overrides, each with the reason the finding form insists on.
+SEVERITY_OVERRIDE_RATE = 0.03
+DEADLINE_OVERRIDE_RATE = 0.02
+RAISED_REASON = "Raised: the hazard is on the only exit route of a floor with more than 500 workers."
+LOWERED_REASON = "Lowered: the area is a closed store room with no workers; exits are not affected."
+DEADLINE_REASON = "Imported equipment: the supplier's confirmed lead time is longer than the catalogue's rule."
+EXTENSION_REASON = "Fire doors are imported; the shipment is delayed at Chittagong port."
+APPROVED_COMMENT = "Agreed with proof of order."
+DECLINED_COMMENT = "No evidence of the order was provided."
+FIX_PENDING_NOTE = "Fixed; ready for verification."
+FIX_DONE_NOTE = "Work completed; see photos."
+REJECTION_REASON = "The photos do not show the whole area; the work is incomplete."
 
 DEMO_PASSWORDS = {"admin": "demo-admin-pass", "engineer": "demo-engineer-pass", "owner": "demo-owner-pass"}
+# The first factories (owned by the demo owner accounts that seed-demo prints) are built through the services.
+VIA_SERVICES = 2
 
 
 @dataclass
@@ -143,8 +196,67 @@ class SeedReport:
     accounts: list[tuple[str, str, str]] = field(default_factory=list)
 
 
+# --- the plan: what happens, with dates; written either way ---------------------------------------------
+@dataclass
+class Extension:
+    asked: dt.date
+    new_deadline: dt.date
+    approved: bool
+    decided: dt.date
+
+
+@dataclass
+class PlannedFinding:
+    values: dict  # the finding form's values (severity "" = the catalogue's)
+    deadline_override: dt.date | None
+    deadline_override_reason: str
+    filled: dict  # apply_catalogue_defaults(values): discipline, severity, deadline
+    item_number: str
+    plan: tuple[str, str] | None = None  # the owner's planned action and responsible person
+    events: list[tuple] = field(default_factory=list)  # (verb, date, ...) in date order
+    photo: tuple | None = None  # (pool entry, private)
+    id: int | None = None
+
+
+@dataclass
+class PlannedInspection:
+    type: InspectionType
+    on: dt.date
+    state: InspectionState
+    findings: list[PlannedFinding] = field(default_factory=list)
+    id: int | None = None
+
+    @property
+    def submitted_at(self) -> dt.datetime | None:
+        return dt.datetime.combine(self.on, dt.time(17)) if self.state != InspectionState.DRAFT else None
+
+    @property
+    def published_at(self) -> dt.datetime | None:
+        return (dt.datetime.combine(self.on + dt.timedelta(days=7), dt.time(9))
+                if self.state == InspectionState.PUBLISHED else None)
+
+
+@dataclass
+class PlannedFactory:
+    row: dict
+    owner_id: int
+    engineer_id: int
+    inspections: list[PlannedInspection] = field(default_factory=list)
+    evacuation: tuple | None = None  # (finding, ordered_on, floors, workers, resumed_on)
+    escalations: list[tuple[int, dt.date, str]] = field(default_factory=list)  # (stage, applied_on, note)
+    escalation_rows: list[dict] = field(default_factory=list)
+
+
 def _next_id(model) -> int:
     return (db.session.scalar(sa.select(sa.func.max(model.id))) or 0) + 1
+
+
+def _texts_by_discipline() -> dict[str, list[str]]:
+    """The demo's codes grouped by their catalogue discipline (raises for a code the catalogue lacks)."""
+    out: dict[str, list[str]] = {d: [] for d in DISCIPLINE_WEIGHTS}
+    for code in TEXTS:
+        out[hazards.defaults_for(code)["discipline"].value].append(code)
+    return out
 
 
 def _demo_images(rng: random.Random, n: int = 8) -> list[tuple[bytes, str]]:
@@ -171,11 +283,94 @@ def database_has_factories() -> bool:
     return db.session.scalar(sa.select(sa.func.count(Factory.id))) > 0
 
 
+def _plan_finding(rng: random.Random, code: str, on: dt.date, floor: str, area: str, item_number: str,
+                  cache: dict) -> PlannedFinding:
+    """A finding as an engineer would enter it in the form; the catalogue fills severity, discipline, deadline."""
+    observations, recommendation = TEXTS[code]
+    values = {"hazard_code": code, "floor": floor, "area": area,
+              "observation": rng.choice(observations).format(floor=floor, area=area),
+              "recommendation": recommendation, "severity": "", "severity_override_reason": ""}
+    default = hazards.defaults_for(code)
+    values["immediate_danger"] = bool(default["immediate_danger_possible"] and rng.random() < 0.02)
+    if rng.random() < SEVERITY_OVERRIDE_RATE:
+        order = list(Severity)  # most severe first
+        i = order.index(default["severity"])
+        raise_it = i > 0 and (i == len(order) - 1 or rng.random() < 0.5)
+        values["severity"] = order[i - 1] if raise_it else order[i + 1]
+        values["severity_override_reason"] = RAISED_REASON if raise_it else LOWERED_REASON
+    deadline_override, deadline_reason = None, ""
+    if rng.random() < DEADLINE_OVERRIDE_RATE:
+        expected = hazards.deadline_for_hazard(code, on, values["severity"] or None)
+        deadline_override = expected + dt.timedelta(weeks=rng.choice([4, 8, 12]))
+        deadline_reason = DEADLINE_REASON
+    key = (code, on) if not (values["severity"] or deadline_override) else None
+    filled = cache.get(key) if key else None
+    if filled is None:  # the form's own rule; a plain finding of a code on a day gives the same, so it is reused
+        filled = hazards.apply_catalogue_defaults(
+            {"hazard_code": code, "severity": values["severity"],
+             "severity_override_reason": values["severity_override_reason"],
+             "deadline": deadline_override, "deadline_override_reason": deadline_reason}, on)
+        if key:
+            cache[key] = filled
+    values["discipline"] = filled["discipline"].value
+    return PlannedFinding(values, deadline_override, deadline_reason, filled, item_number)
+
+
+def _extension(t: dt.date, deadline: dt.date, new_deadline: dt.date, approved: bool, today: dt.date) -> Extension | None:
+    """A request some days before the deadline (not before ``t``, the last thing that happened), decided 5 days later."""
+    asked = min(max(t, deadline - dt.timedelta(days=10)), today - dt.timedelta(days=5))
+    if asked < t or new_deadline <= deadline:
+        return None
+    return Extension(asked, new_deadline, approved, min(asked + dt.timedelta(days=5), today))
+
+
+def _plan_action(rng: random.Random, pf: PlannedFinding, on: dt.date, published_on: dt.date, today: dt.date,
+                 good: bool, diligence: float, keeps_extending: bool) -> None:
+    """What the factory and the engineer did with one published finding's action, as dated events."""
+    deadline = pf.filled["deadline"]
+    pf.plan = (pf.values["recommendation"], rng.choice(RESPONSIBLE))
+    t = published_on  # nothing happens before the report is published
+    if rng.random() < 0.12 and deadline < today + dt.timedelta(days=60):  # extension history
+        approved = rng.random() < 0.7
+        x = _extension(t, deadline, deadline + dt.timedelta(days=rng.choice([30, 45, 60, 90])), approved, today)
+        if x:
+            pf.events.append(("extension", x.asked, x))
+            t = x.decided
+            if approved:
+                deadline = x.new_deadline
+    if deadline < today and good and keeps_extending and rng.random() < 0.15:
+        # a well-run factory waiting for imported equipment: extension approved
+        x = _extension(t, deadline, today + dt.timedelta(days=rng.randint(15, 150)), True, today)
+        if x:
+            pf.events.append(("extension", x.asked, x))
+            t = x.decided
+            deadline = x.new_deadline
+    if deadline < today:  # due already: well-run factories have fixed it
+        p_fixed = 1.0 if good else diligence ** 0.6
+    else:  # not yet due: some early fixes
+        p_fixed = diligence * 0.6 * (today - on).days / max(1, (deadline - on).days)
+    if rng.random() >= p_fixed:
+        return
+    latest = min(today, max(on + dt.timedelta(days=11), deadline + dt.timedelta(days=20)))
+    fixed_on = max(t, on + dt.timedelta(days=rng.randint(10, max(10, (latest - on).days))))
+    if rng.random() < 0.06 and (today - fixed_on).days > 30:  # a first report the engineer did not accept
+        rejected_on = fixed_on + dt.timedelta(days=rng.randint(3, 10))
+        pf.events += [("report_fix", fixed_on, FIX_PENDING_NOTE), ("reject_fix", rejected_on, REJECTION_REASON)]
+        fixed_on = rejected_on + dt.timedelta(days=rng.randint(5, 20))
+    recent = (today - fixed_on).days < 45
+    if recent and rng.random() < 0.6 and not (good and deadline < today):
+        pf.events.append(("report_fix", fixed_on, FIX_PENDING_NOTE))
+    else:
+        pf.events.append(("report_fix", fixed_on, FIX_DONE_NOTE))
+        pf.events.append(("verify_fix", min(today, fixed_on + dt.timedelta(days=rng.randint(5, 40)))))
+
+
 def seed_demo(n_factories: int = 36, findings_per_factory: int = 75, seed: int = 1,
-              today: dt.date | None = None, with_photos: bool = True) -> SeedReport:
+              today: dt.date | None = None, with_photos: bool = True, via_services: int = VIA_SERVICES) -> SeedReport:
     """Insert demo factories, owners, engineers, inspections, findings, actions and photos.
 
-    Deterministic for a given ``seed`` and ``today``. Uses bulk inserts with explicit ids.
+    Deterministic for a given ``seed`` and ``today``. The first ``via_services`` factories are written through
+    the domain services (audited), the rest with bulk inserts of the same values.
     """
     from factorysafe.uploads import ingest_photo
 
@@ -222,13 +417,14 @@ def seed_demo(n_factories: int = 36, findings_per_factory: int = 75, seed: int =
             db.session.delete(p)
         db.session.flush()
 
-    # --- factories and everything under them ----------------------------------------------------
+    # --- plan every factory's story ------------------------------------------------------------
     weights = [c[6] for c in CLUSTERS]
-    by_disc = {d: [h for h in HAZARDS if h[1] == d] for d in DISCIPLINE_WEIGHTS}
+    by_disc = _texts_by_discipline()
     disc_names, disc_w = list(DISCIPLINE_WEIGHTS), list(DISCIPLINE_WEIGHTS.values())
-    fid, iid, fnid, aid, pid, xid = (_next_id(m) for m in (Factory, Inspection, Finding, CorrectiveAction, Photo, DeadlineExtension))
-    factories, owners, inspections, eng_links, findings, actions, photos, extensions = ([] for _ in range(8))
-    escalations, evacuations = [], []
+    requalify_months = int(current_app.config.get("REQUALIFY_MONTHS", 18))
+    fid = _next_id(Factory)
+    plans: list[PlannedFactory] = []
+    filled_cache: dict = {}
     names_used: set[str] = set()
     for n in range(n_factories):
         div, dist, upa, lat, lon, spread, _w = rng.choices(CLUSTERS, weights)[0]
@@ -248,149 +444,232 @@ def seed_demo(n_factories: int = 36, findings_per_factory: int = 75, seed: int =
              "storeys": storeys, "shared_building": rng.random() < 0.25, "workers": rng.randint(150, 9000),
              "brands_count": rng.randint(1, 12), "safety_committee_trained": rng.random() < 0.6,
              "cap_agreed_on": cap_agreed, "escalation_stage": 0, "version": 1}
-        owners.append({"factory_id": fid, "user_id": owner_ids[n % n_owners]})
-        engineer = rng.choice(engineer_ids)
+        fp = PlannedFactory(f, owner_ids[n % n_owners], rng.choice(engineer_ids))
         # how far along this factory is: 0 stalled .. 1 done
         diligence = rng.betavariate(2.5, 1.0)
         good = diligence > 0.8  # fixes everything that is due
         keeps_extending = rng.random() < 0.5
         n_find = max(3, int(rng.gauss(findings_per_factory, findings_per_factory * 0.3)))
-        plan = [(InspectionType.INITIAL, initial_on, n_find, FindingOrigin.INITIAL, InspectionState.PUBLISHED)]
+        plan = [(InspectionType.INITIAL, initial_on, n_find, InspectionState.PUBLISHED)]
         if (today - initial_on).days > 180 and rng.random() < 0.7:
             fu_on = initial_on + dt.timedelta(days=rng.randint(120, (today - initial_on).days - 30))
-            plan.append((InspectionType.FOLLOW_UP, fu_on, rng.randint(1, max(2, n_find // 10)), FindingOrigin.NEW,
-                         InspectionState.PUBLISHED))
+            plan.append((InspectionType.FOLLOW_UP, fu_on, rng.randint(1, max(2, n_find // 10)), InspectionState.PUBLISHED))
         if rng.random() < 0.1:
             plan.append((InspectionType.FOLLOW_UP, today - dt.timedelta(days=rng.randint(0, 20)), rng.randint(1, 4),
-                         FindingOrigin.NEW, rng.choice([InspectionState.DRAFT, InspectionState.SUBMITTED])))
-        danger_finding = None
-        for itype, on, count, origin, state in plan:
-            inspections.append({"id": iid, "factory_id": fid, "type": itype.value, "inspected_on": on,
-                                "disciplines": ",".join(disc_names), "state": state.value, "created_by_id": engineer,
-                                "summary": "", "version": 1,
-                                "submitted_at": dt.datetime.combine(on, dt.time(17)) if state != InspectionState.DRAFT else None,
-                                "published_at": dt.datetime.combine(on + dt.timedelta(days=7), dt.time(9)) if state == InspectionState.PUBLISHED else None})
-            eng_links.append({"inspection_id": iid, "user_id": engineer})
+                         rng.choice([InspectionState.DRAFT, InspectionState.SUBMITTED])))
+        for itype, on, count, state in plan:
+            pi = PlannedInspection(itype, on, state)
+            fp.inspections.append(pi)
             seq = {d: 0 for d in disc_names}
             for _ in range(count):
                 disc = rng.choices(disc_names, disc_w)[0]
-                code, _d, sev, can_danger, observations, recommendation = rng.choice(by_disc[disc])
+                code = rng.choice(by_disc[disc])
                 seq[disc] += 1
                 floor, area = rng.choice(FLOORS[: storeys] + ["roof"]), rng.choice(AREAS)
-                danger = can_danger and rng.random() < 0.02
-                findings.append({"id": fnid, "inspection_id": iid, "factory_id": fid, "discipline": disc,
-                                 "item_number": f"{Discipline(disc).prefix}-{seq[disc]}", "hazard_code": code,
-                                 "floor": floor, "area": area,
-                                 "observation": rng.choice(observations).format(floor=floor, area=area),
-                                 "recommendation": recommendation, "severity": sev, "immediate_danger": danger,
-                                 "origin": origin.value, "version": 1,
-                                 "severity_override_reason": "", "deadline_override_reason": ""})
-                if danger and danger_finding is None and state == InspectionState.PUBLISHED:
-                    danger_finding = (fnid, on, floor)
-                deadline = deadline_for(Severity(sev), on)
-                a = {"id": aid, "finding_id": fnid, "factory_id": fid, "deadline": deadline, "original_deadline": deadline,
-                     "status": ActionStatus.IN_PROGRESS.value, "version": 1, "planned_action": "",
-                     "responsible_person": "", "fix_note": "", "rejection_reason": ""}
+                pf = _plan_finding(rng, code, on, floor, area, f"{Discipline(disc).prefix}-{seq[disc]}", filled_cache)
+                pi.findings.append(pf)
+                if pf.values["immediate_danger"] and fp.evacuation is None and state == InspectionState.PUBLISHED:
+                    fp.evacuation = (pf, on, floor)
                 if state == InspectionState.PUBLISHED and cap_agreed:
-                    a["planned_action"] = recommendation
-                    a["responsible_person"] = rng.choice(["Compliance manager", "Admin manager", "Factory engineer", "GM operations"])
-                    if rng.random() < 0.12 and deadline < today + dt.timedelta(days=60):  # extension history
-                        approved = rng.random() < 0.7
-                        new_deadline = deadline + dt.timedelta(days=rng.choice([30, 45, 60, 90]))
-                        extensions.append(_extension(xid, aid, owner_ids[n % n_owners], engineer, on, deadline,
-                                                     new_deadline, approved, today))
-                        xid += 1
-                        if approved:
-                            a["deadline"] = deadline = new_deadline
-                    if deadline < today and good and keeps_extending and rng.random() < 0.15:
-                        # a well-run factory waiting for imported equipment: extension approved
-                        new_deadline = today + dt.timedelta(days=rng.randint(15, 150))
-                        extensions.append(_extension(xid, aid, owner_ids[n % n_owners], engineer, on, deadline,
-                                                     new_deadline, True, today))
-                        xid += 1
-                        a["deadline"] = deadline = new_deadline
-                    if deadline < today:  # due already: well-run factories have fixed it
-                        p_fixed = 1.0 if good else diligence ** 0.6
-                    else:  # not yet due: some early fixes
-                        p_fixed = diligence * 0.6 * (today - on).days / max(1, (deadline - on).days)
-                    if rng.random() < p_fixed:
-                        latest = min(today, max(on + dt.timedelta(days=11), deadline + dt.timedelta(days=20)))
-                        fixed_on = on + dt.timedelta(days=rng.randint(10, max(10, (latest - on).days)))
-                        recent = (today - fixed_on).days < 45
-                        if recent and rng.random() < 0.6 and not (good and deadline < today):
-                            a.update(status=ActionStatus.PENDING_VERIFICATION.value, reported_fixed_on=fixed_on,
-                                     fix_note="Fixed; ready for verification.")
-                        else:
-                            a.update(status=ActionStatus.CORRECTED.value, reported_fixed_on=fixed_on,
-                                     fix_note="Work completed; see photos.",
-                                     verified_on=min(today, fixed_on + dt.timedelta(days=rng.randint(5, 40))),
-                                     verified_by_id=engineer)
-                actions.append(a)
+                    _plan_action(rng, pf, on, pi.published_at.date(), today, good, diligence, keeps_extending)
                 if pool and rng.random() < 0.35:
-                    sha, ext, ctype, w, h, size = rng.choice(pool)
-                    photos.append({"id": pid, "sha256": sha, "original_ext": ext, "content_type": ctype, "width": w,
-                                   "height": h, "size_bytes": size, "finding_id": fnid, "uploaded_by_id": engineer,
-                                   "private": rng.random() < 0.05, "caption": f"{Discipline(disc).prefix}-{seq[disc]}"})
-                    pid += 1
-                fnid += 1
-                aid += 1
-            iid += 1
-        if danger_finding:
-            d_id, d_on, d_floor = danger_finding
+                    pf.photo = (rng.choice(pool), rng.random() < 0.05)
+        if fp.evacuation:
+            pf, d_on, d_floor = fp.evacuation
             resumed = d_on + dt.timedelta(days=rng.randint(20, 120)) if rng.random() < 0.7 else None
-            evacuations.append({"factory_id": fid, "finding_id": d_id, "ordered_on": d_on, "floors": d_floor,
-                                "workers_affected": rng.randint(100, f["workers"]), "note": "",
-                                "resumed_on": resumed if resumed and resumed < today else None,
-                                "ordered_by_id": engineer})
+            fp.evacuation = (pf, d_on, d_floor, rng.randint(100, f["workers"]),
+                             resumed if resumed and resumed < today else None)
         if cap_agreed and diligence < 0.25 and (today - initial_on).days > 300:
             stage = rng.choice([1, 1, 2, 2, 3])
-            for s in range(1, stage + 1):
-                applied = initial_on + dt.timedelta(days=200 + 60 * s)
-                escalations.append({"factory_id": fid, "stage": s, "applied_on": min(applied, today),
-                                    "applied_by_id": engineer, "note": ["", "Notice letter sent.", "Mandatory meeting held.",
-                                                                        "Terminated: no progress after meeting."][s],
-                                    "requalify_on": None})
-            f["escalation_stage"] = stage
-            if stage == 3:
-                since = min(initial_on + dt.timedelta(days=380), today)
-                f["ineligible_since"] = since
-                from factorysafe.actions.rules import add_months
-                f["requalify_on"] = add_months(since, 18)
-                escalations[-1]["requalify_on"] = f["requalify_on"]
-        factories.append(f)
+            notes = ["", "Notice letter sent.", "Mandatory meeting held.", "Terminated: no progress after meeting."]
+            fp.escalations = [(s, min(initial_on + dt.timedelta(days=200 + 60 * s), today), notes[s])
+                              for s in range(1, stage + 1)]
+        plans.append(fp)
         fid += 1
 
-    _bulk(Factory, factories)
-    _bulk(factory_owners, owners)
-    _bulk(Inspection, inspections)
-    _bulk(inspection_engineers, eng_links)
-    _bulk(Finding, findings)
-    _bulk(CorrectiveAction, actions)
+    # --- write it: factories first, the services' share, then the bulk -------------------------
+    by_services = plans[:max(0, via_services)]
+    bulk = plans[len(by_services):]
+    for fp in bulk:
+        _apply_escalations(fp, requalify_months)
+    _bulk(Factory, [fp.row for fp in plans])
+    _bulk(factory_owners, [{"factory_id": fp.row["id"], "user_id": fp.owner_id} for fp in plans])
+    for fp in by_services:
+        _write_via_services(fp, today)
+    photos = _write_bulk(bulk, disc_names, today)
+    photos += _photo_rows(by_services)
     _bulk(Photo, photos)
-    _bulk(DeadlineExtension, extensions)
-    _bulk(Escalation, escalations)
-    _bulk(Evacuation, evacuations)
     if bind.dialect.name == "postgresql":
         for table in ("users", "factories", "inspections", "findings", "corrective_actions", "photos",
                       "deadline_extensions", "escalations", "evacuations"):
             db.session.execute(sa.text(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 1))"))
+    n_findings = sum(len(pi.findings) for fp in plans for pi in fp.inspections)
     audit.record("seed_demo", subject_type="database", note=f"seed={seed} factories={n_factories}",
-                 after={"factories": len(factories), "findings": len(findings)})
-    report.factories, report.inspections, report.findings, report.photos = (
-        len(factories), len(inspections), len(findings), len(photos))
+                 after={"factories": len(plans), "findings": n_findings})
+    report.factories, report.findings, report.photos = len(plans), n_findings, len(photos)
+    report.inspections = sum(len(fp.inspections) for fp in plans)
     return report
 
 
-def _extension(xid, action_id, owner_id, engineer_id, found_on, deadline, new_deadline, approved, today) -> dict:
-    asked = min(max(found_on, deadline - dt.timedelta(days=10)), today - dt.timedelta(days=5))
-    return {"id": xid, "action_id": action_id, "requested_by_id": owner_id,
-            "requested_at": dt.datetime.combine(asked, dt.time(10)),
-            "reason": "Fire doors are imported; the shipment is delayed at Chittagong port.",
-            "previous_deadline": deadline, "requested_deadline": new_deadline,
-            "status": (ExtensionStatus.APPROVED if approved else ExtensionStatus.DECLINED).value,
-            "decided_by_id": engineer_id, "decided_at": dt.datetime.combine(asked + dt.timedelta(days=5), dt.time(15)),
-            "decision_comment": "Agreed with proof of order." if approved else "No evidence of the order was provided."}
+def _apply_escalations(fp: PlannedFactory, requalify_months: int) -> list[dict]:
+    """The factory row and escalation rows ``actions.services.apply_escalation`` leaves behind."""
+    rows = []
+    for stage, applied_on, note in fp.escalations:
+        requalify_on = None
+        if stage == 3:
+            requalify_on = add_months(applied_on, requalify_months)
+            fp.row.update(ineligible_since=applied_on, requalify_on=requalify_on)
+        fp.row["escalation_stage"] = stage
+        rows.append({"factory_id": fp.row["id"], "stage": stage, "applied_on": applied_on,
+                     "applied_by_id": fp.engineer_id, "note": note, "requalify_on": requalify_on})
+    fp.escalation_rows = rows
+    return rows
+
+
+def _write_bulk(plans: list[PlannedFactory], disc_names: list[str], today: dt.date) -> list[dict]:
+    """Bulk rows for the planned factories: the values the services would store for the same events."""
+    iid, fnid, aid, xid = (_next_id(m) for m in (Inspection, Finding, CorrectiveAction, DeadlineExtension))
+    inspections, eng_links, findings, actions, extensions, escalations, evacuations = ([] for _ in range(7))
+    for fp in plans:
+        fid = fp.row["id"]
+        for pi in fp.inspections:
+            pi.id = iid
+            inspections.append({"id": iid, "factory_id": fid, "type": pi.type.value, "inspected_on": pi.on,
+                                "disciplines": ",".join(disc_names), "state": pi.state.value,
+                                "created_by_id": fp.engineer_id, "summary": "", "version": 1,
+                                "submitted_at": pi.submitted_at, "published_at": pi.published_at})
+            eng_links.append({"inspection_id": iid, "user_id": fp.engineer_id})
+            origin = FindingOrigin.INITIAL if pi.type == InspectionType.INITIAL else FindingOrigin.NEW
+            for pf in pi.findings:
+                pf.id = fnid
+                v, filled = pf.values, pf.filled
+                findings.append({"id": fnid, "inspection_id": iid, "factory_id": fid,
+                                 "discipline": filled["discipline"].value, "item_number": pf.item_number,
+                                 "hazard_code": v["hazard_code"], "floor": v["floor"], "area": v["area"],
+                                 "observation": v["observation"], "recommendation": v["recommendation"],
+                                 "severity": filled["severity"].value, "immediate_danger": v["immediate_danger"],
+                                 "origin": origin.value, "version": 1,
+                                 "severity_override_reason": filled["severity_override_reason"],
+                                 "deadline_override_reason": filled["deadline_override_reason"]})
+                a = {"id": aid, "finding_id": fnid, "factory_id": fid, "deadline": filled["deadline"],
+                     "original_deadline": filled["deadline"], "status": ActionStatus.IN_PROGRESS.value, "version": 1,
+                     "planned_action": "", "responsible_person": "", "fix_note": "", "rejection_reason": ""}
+                if pf.plan:
+                    a["planned_action"], a["responsible_person"] = pf.plan
+                for verb, on, *rest in pf.events:
+                    if verb == "extension":
+                        x = rest[0]
+                        extensions.append(_extension_row(xid, aid, fp, a["deadline"], x))
+                        xid += 1
+                        if x.approved:
+                            a["deadline"] = x.new_deadline
+                    elif verb == "report_fix":
+                        a.update(status=ActionStatus.PENDING_VERIFICATION.value, reported_fixed_on=on, fix_note=rest[0])
+                    elif verb == "reject_fix":
+                        a.update(status=ActionStatus.IN_PROGRESS.value, rejection_reason=rest[0])
+                    elif verb == "verify_fix":
+                        a.update(status=ActionStatus.CORRECTED.value, verified_on=on, verified_by_id=fp.engineer_id,
+                                 rejection_reason="")
+                actions.append(a)
+                fnid += 1
+                aid += 1
+            iid += 1
+        if fp.evacuation:
+            pf, ordered_on, floors, workers, resumed_on = fp.evacuation
+            evacuations.append({"factory_id": fid, "finding_id": pf.id, "ordered_on": ordered_on, "floors": floors,
+                                "workers_affected": workers, "note": "", "resumed_on": resumed_on,
+                                "ordered_by_id": fp.engineer_id})
+        escalations += fp.escalation_rows
+    _bulk(Inspection, inspections)
+    _bulk(inspection_engineers, eng_links)
+    _bulk(Finding, findings)
+    _bulk(CorrectiveAction, actions)
+    _bulk(DeadlineExtension, extensions)
+    _bulk(Escalation, escalations)
+    _bulk(Evacuation, evacuations)
+    return _photo_rows(plans)
+
+
+def _extension_row(xid: int, action_id: int, fp: PlannedFactory, previous: dt.date, x: Extension) -> dict:
+    return {"id": xid, "action_id": action_id, "requested_by_id": fp.owner_id,
+            "requested_at": dt.datetime.combine(x.asked, dt.time(10)), "reason": EXTENSION_REASON,
+            "previous_deadline": previous, "requested_deadline": x.new_deadline,
+            "status": (ExtensionStatus.APPROVED if x.approved else ExtensionStatus.DECLINED).value,
+            "decided_by_id": fp.engineer_id, "decided_at": dt.datetime.combine(x.decided, dt.time(15)),
+            "decision_comment": APPROVED_COMMENT if x.approved else DECLINED_COMMENT}
+
+
+def _photo_rows(plans: list[PlannedFactory]) -> list[dict]:
+    rows = []
+    for fp in plans:
+        for pi in fp.inspections:
+            for pf in pi.findings:
+                if pf.photo:
+                    (sha, ext, ctype, w, h, size), private = pf.photo
+                    rows.append({"sha256": sha, "original_ext": ext, "content_type": ctype, "width": w, "height": h,
+                                 "size_bytes": size, "finding_id": pf.id, "uploaded_by_id": fp.engineer_id,
+                                 "private": private, "caption": pf.item_number})
+    return rows
+
+
+def _write_via_services(fp: PlannedFactory, today: dt.date) -> None:
+    """Replay one factory's story through the domain operations: each checks its rules and writes the audit trail.
+
+    The services stamp the time of the call; the demo then dates the history (submitted, published,
+    extension asked and decided) to the planned day, as it would have happened.
+    """
+    from factorysafe.actions import services as actions
+    from factorysafe.hazards.services import order_evacuation, record_resumption
+    from factorysafe.inspections import services as inspections
+
+    factory = db.session.get(Factory, fp.row["id"])
+    engineer, owner = db.session.get(User, fp.engineer_id), db.session.get(User, fp.owner_id)
+    for pi in fp.inspections:
+        inspection = inspections.create_inspection(
+            factory, {"type": pi.type.value, "inspected_on": pi.on, "disciplines": list(DISCIPLINE_WEIGHTS),
+                      "summary": ""}, by=engineer)
+        pi.id = inspection.id
+        written = []
+        for pf in pi.findings:
+            finding = inspections.add_finding(inspection, pf.values, by=engineer, deadline_override=pf.deadline_override,
+                                              deadline_override_reason=pf.deadline_override_reason)
+            if finding.item_number != pf.item_number:
+                raise AssertionError(f"item number {finding.item_number} != planned {pf.item_number}")
+            pf.id = finding.id
+            written.append(finding)
+        if pi.state != InspectionState.DRAFT:
+            inspections.submit_inspection(inspection, by=engineer)
+            inspection.submitted_at = pi.submitted_at
+        if pi.state == InspectionState.PUBLISHED:
+            inspections.publish_inspection(inspection, by=engineer)
+            inspection.published_at = pi.published_at
+        for pf, finding in zip(pi.findings, written):
+            action = finding.action
+            if pf.plan:
+                actions.update_plan(action, *pf.plan, None, by=owner)
+            for verb, on, *rest in pf.events:
+                if verb == "extension":
+                    x = rest[0]
+                    ext = actions.request_extension(action, x.new_deadline, EXTENSION_REASON, by=owner)
+                    ext.requested_at = dt.datetime.combine(x.asked, dt.time(10))
+                    actions.decide_extension(ext, x.approved, APPROVED_COMMENT if x.approved else DECLINED_COMMENT,
+                                             by=engineer)
+                    ext.decided_at = dt.datetime.combine(x.decided, dt.time(15))
+                elif verb == "report_fix":
+                    actions.report_fix(action, rest[0], by=owner, today=on)
+                elif verb == "reject_fix":
+                    actions.reject_fix(action, rest[0], by=engineer)
+                elif verb == "verify_fix":
+                    actions.verify_fix(action, by=engineer, verified_on=on, today=today)
+    if fp.evacuation:
+        pf, ordered_on, floors, workers, resumed_on = fp.evacuation
+        evacuation = order_evacuation(factory, db.session.get(Finding, pf.id), floors, ordered_on, workers, by=engineer)
+        if resumed_on:
+            record_resumption(evacuation, resumed_on, workers, by=engineer)
+    for stage, applied_on, note in fp.escalations:
+        actions.apply_escalation(factory, stage, note, by=engineer, today=applied_on)
+    db.session.flush()
 
 
 def _demo_email(role: str, i: int, seed: int) -> str:
