@@ -66,14 +66,6 @@ class DomainError(Exception):
         return self.message
 
 
-class InvalidInput(DomainError):
-    status = 400
-
-
-class NotAllowed(DomainError):
-    status = 403
-
-
 class Conflict(DomainError):
     status = 409
 

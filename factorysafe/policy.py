@@ -46,6 +46,11 @@ def is_admin(user) -> bool:
     return is_signed_in(user) and user.is_admin
 
 
+def has_role(user, roles) -> bool:
+    """Signed in and holding one of ``roles`` (names or Roles); administrators hold every role."""
+    return is_signed_in(user) and (user.role == Role.ADMIN or user.role in {Role(r) for r in roles})
+
+
 def is_factory_owner(user, factory_id: int | None) -> bool:
     return factory_id is not None and is_signed_in(user) and user.is_owner and user.owns(factory_id)
 
@@ -149,7 +154,7 @@ def roles_required(*roles: Role | str):
         @wraps(view)
         @login_required
         def wrapped(*args, **kwargs):
-            if current_user.role != Role.ADMIN and current_user.role not in wanted:
+            if not has_role(current_user, wanted):
                 abort(403)
             return view(*args, **kwargs)
 

@@ -11,6 +11,7 @@ from flask import Blueprint, jsonify, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFProtect
 
+from factorysafe import policy
 from factorysafe.db import db
 from factorysafe.state import state
 
@@ -80,9 +81,8 @@ def index():
 @bp.route("/dashboard")
 @login_required
 def dashboard():
-    role = current_user.role.value
     day = today()
-    shown = [(p.template, p.context(current_user, day)) for p in panels() if role in p.roles or current_user.is_admin]
+    shown = [(p.template, p.context(current_user, day)) for p in panels() if policy.has_role(current_user, p.roles)]
     return render_template("dashboard.html", panels=shown, today=day)
 
 
@@ -101,6 +101,7 @@ def init_app(app) -> None:
     app.register_blueprint(bp)
     # The domain panels are installed by ``blueprints.init_app`` (``install_panels``) once their views are imported.
     app.jinja_env.globals["today"] = today
+    app.jinja_env.globals["policy"] = policy  # templates ask the one home of access decisions
     app.jinja_env.filters["percent"] = percent
     from factorysafe.actions.rules import progress_percent
 

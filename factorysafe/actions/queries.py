@@ -372,8 +372,9 @@ def load_action(action_id: int) -> CorrectiveAction | None:
 
 
 # --- reminders ------------------------------------------------------------------------------------
-def reminder_lines(today: dt.date, days: int) -> dict[str, list[str]]:
-    """{owner email: [lines]} for actions In progress due within ``days`` or overdue (one query)."""
+def reminder_rows(today: dt.date, days: int) -> dict[str, list[dict]]:
+    """{owner email: [action]} for actions In progress due within ``days`` or overdue (one query); each
+    action a dict: factory, item, observation, action_id, deadline, overdue (``rules.deadline_state``)."""
     ca = CorrectiveAction
     stmt = (
         sa.select(User.email, Factory.name, Finding.item_number, Finding.observation, ca.id, ca.deadline)
@@ -386,11 +387,11 @@ def reminder_lines(today: dt.date, days: int) -> dict[str, list[str]]:
                awaiting_fix_overdue_sql(today) | due_soon_sql(today, days))
         .order_by(User.email, ca.deadline, ca.id)
     )
-    out: dict[str, list[str]] = defaultdict(list)
+    out: dict[str, list[dict]] = defaultdict(list)
     for email, fname, item, obs, aid, deadline in db.session.execute(stmt):
-        late = deadline_state(ActionStatus.IN_PROGRESS, deadline, today).is_overdue
-        when = f"OVERDUE since {deadline.isoformat()}" if late else f"due {deadline.isoformat()}"
-        out[email].append(f"- {fname}, {item} (action {aid}): {when}. {obs[:120]}")
+        out[email].append({"factory": fname, "item": item, "observation": obs[:120], "action_id": aid,
+                           "deadline": deadline,
+                           "overdue": deadline_state(ActionStatus.IN_PROGRESS, deadline, today).is_overdue})
     return out
 
 

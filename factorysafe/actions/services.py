@@ -16,6 +16,7 @@ from typing import BinaryIO, Iterable
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -280,20 +281,16 @@ REMIND_DAYS = 7
 def write_reminders(today: dt.date, days: int = REMIND_DAYS) -> list[OutboxMessage]:
     """Write at most one message per recipient for ``today`` into the outbox; return the new ones."""
     messages: dict[str, tuple[str, str]] = {}
-    for email, lines in queries.reminder_lines(today, days).items():
-        overdue = sum("OVERDUE" in ln for ln in lines)
-        subject = f"factorysafe: {len(lines)} corrective action(s) due or overdue ({overdue} overdue)"
-        body = (f"Reminder of {today.isoformat()}: these actions at your factories are overdue or due within "
-                f"{days} days. Report each fix with evidence on its action page, or request an extension.\n\n"
-                + "\n".join(lines) + "\n")
-        messages[email] = (subject, body)
+    for email, actions in queries.reminder_rows(today, days).items():
+        messages[email] = _bilingual(lambda: _owner_reminder(today, days, actions))
     pending, oldest = queries.verification_digest()
     if pending:
+        digest = _bilingual(lambda: (
+            _("factorysafe: %(n)s fix(es) waiting for verification", n=pending),
+            _("Digest of %(day)s: %(n)s reported fix(es) wait for verification (oldest reported %(oldest)s). "
+              "See the verification queue on your dashboard.", day=today.isoformat(), n=pending, oldest=oldest)))
         for email in queries.engineer_emails():
-            messages.setdefault(email, (
-                f"factorysafe: {pending} fix(es) waiting for verification",
-                f"Digest of {today.isoformat()}: {pending} reported fix(es) wait for verification "
-                f"(oldest reported {oldest}). See the verification queue on your dashboard.\n"))
+            messages.setdefault(email, digest)
     existing = set(db.session.scalars(sa.select(OutboxMessage.dedupe_key).where(
         OutboxMessage.dedupe_key.in_([f"{e}|{today.isoformat()}" for e in messages])))) if messages else set()
     new = []
@@ -306,6 +303,34 @@ def write_reminders(today: dt.date, days: int = REMIND_DAYS) -> list[OutboxMessa
         new.append(msg)
     db.session.flush()
     return new
+
+
+def _owner_reminder(today: dt.date, days: int, actions: list[dict]) -> tuple[str, str]:
+    """(subject, body) of an owner's reminder in the current language."""
+    overdue = sum(a["overdue"] for a in actions)
+    subject = _("factorysafe: %(n)s corrective action(s) due or overdue (%(overdue)s overdue)",
+                n=len(actions), overdue=overdue)
+    lines = []
+    for a in actions:
+        when = (_("OVERDUE since %(date)s", date=a["deadline"].isoformat()) if a["overdue"]
+                else _("due %(date)s", date=a["deadline"].isoformat()))
+        lines.append(_("- %(factory)s, %(item)s (action %(id)s): %(when)s. %(observation)s", factory=a["factory"],
+                       item=a["item"], id=a["action_id"], when=when, observation=a["observation"]))
+    intro = _("Reminder of %(day)s: these actions at your factories are overdue or due within %(days)s days. "
+              "Report each fix with evidence on its action page, or request an extension.",
+              day=today.isoformat(), days=days)
+    return subject, intro + "\n\n" + "\n".join(lines)
+
+
+def _bilingual(compose) -> tuple[str, str]:
+    """A message in English and Bangla: ``compose()`` is called under each language; the subject joins
+    both, the body gives the English text first and the Bangla below it."""
+    parts = {}
+    for lang in ("en", "bn"):
+        with force_locale(lang):
+            parts[lang] = compose()
+    (en_subject, en_body), (bn_subject, bn_body) = parts["en"], parts["bn"]
+    return f"{en_subject} / {bn_subject}", f"{en_body}\n\n---\n\n{bn_body}\n"
 
 
 def send_outbox() -> int:

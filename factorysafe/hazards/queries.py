@@ -6,14 +6,15 @@ import sqlalchemy as sa
 from factorysafe.actions.models import ActionStatus, CorrectiveAction
 from factorysafe.db import db
 from factorysafe.factories.models import Evacuation
-from factorysafe.inspections.models import Finding, Inspection, InspectionState
+from factorysafe.inspections.models import Finding
+from factorysafe.policy import PUBLIC_STATES, states_sql
 
 
-def hazard_counts(*, published_only: bool = True) -> dict[str, dict[str, int]]:
+def hazard_counts(*, states=PUBLIC_STATES) -> dict[str, dict[str, int]]:
     """{hazard_code: {"open", "corrected"}} over all factories, in one grouped query.
 
     Open means not yet Corrected (In progress or Pending verification). The public sees
-    only findings of published inspections.
+    only findings of published inspections (``states``, from ``factorysafe.policy``).
     """
     corrected = sa.func.sum(sa.case((CorrectiveAction.status == ActionStatus.CORRECTED, 1), else_=0))
     open_ = sa.func.sum(sa.case((CorrectiveAction.status != ActionStatus.CORRECTED, 1), else_=0))
@@ -23,9 +24,7 @@ def hazard_counts(*, published_only: bool = True) -> dict[str, dict[str, int]]:
         .where(Finding.hazard_code.is_not(None))
         .group_by(Finding.hazard_code)
     )
-    if published_only:
-        stmt = stmt.join(Inspection, Inspection.id == Finding.inspection_id).where(
-            Inspection.state == InspectionState.PUBLISHED)
+    stmt = stmt.where(states_sql(states, Finding.inspection_id))
     return {row.hazard_code: {"open": int(row.open or 0), "corrected": int(row.corrected or 0)}
             for row in db.session.execute(stmt)}
 

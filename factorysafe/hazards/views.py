@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from factorysafe import policy
 from factorysafe.policy import engineer_required
 from factorysafe.db import db
 from factorysafe.errors import DomainError
@@ -41,7 +42,7 @@ def hazard_helpers():
 @bp.route("/hazards")
 def catalogue_page():
     catalogue = cat.current()
-    counts = queries.hazard_counts(published_only=True)
+    counts = queries.hazard_counts(states=policy.PUBLIC_STATES)
     groups = []
     for discipline, entries in catalogue.by_discipline().items():
         rows = [(h, counts.get(h.code, {"open": 0, "corrected": 0})) for h in entries]
@@ -50,7 +51,7 @@ def catalogue_page():
 
 
 def _engineer_or_403():
-    if not (current_user.is_authenticated and current_user.is_engineer):
+    if not policy.is_engineer(current_user):
         abort(403)
 
 
