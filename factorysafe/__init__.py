@@ -24,10 +24,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["SQLALCHEMY_DATABASE_URI"] = config.normalise_db_url(app.config["SQLALCHEMY_DATABASE_URI"])
     config.ensure_secret_key(app.config, app.instance_path)
 
-    from factorysafe import auth, blueprints, cli, db, errors, i18n, models, state, web  # noqa: F401 - models: every table
+    from factorysafe import auth, blueprints, cache, cli, db, errors, i18n, models, state, web  # noqa: F401 - models: every table
 
     state.init_app(app)  # app.extensions["factorysafe"]: this app's caches, catalogue and panels
     db.init_app(app)
+    cache.init_app(app)
     auth.init_app(app)
     i18n.init_app(app)
     web.init_app(app)

@@ -45,6 +45,11 @@ class Defaults:
     LANGUAGES = ("en", "bn")
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).with_name("translations"))
+    REDIS_URL = None  # redis://127.0.0.1:6379/0: shared cache and job queue; None: in-process cache, jobs inline
+    CACHE_SECONDS = 300  # default lifetime of a cached page or fragment (invalidated per factory on change)
+    CACHE_NAMESPACE = "v1"  # prefix of cache keys (two deployments on one Redis use different ones)
+    JOBS_INLINE = False  # run jobs inline even with REDIS_URL (tests of the inline path)
+    JOB_TIMEOUT = 1800  # seconds a background job may run
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
 
@@ -60,6 +65,8 @@ def normalise_db_url(url: str) -> str:
 def from_environment(config) -> None:
     if os.environ.get("DATABASE_URL"):
         config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    if os.environ.get("REDIS_URL"):
+        config["REDIS_URL"] = os.environ["REDIS_URL"]
     config.from_prefixed_env("FACTORYSAFE")
 
 
