@@ -290,7 +290,9 @@ def _plan_finding(rng: random.Random, code: str, on: dt.date, floor: str, area: 
     values = {"hazard_code": code, "floor": floor, "area": area,
               "observation": rng.choice(observations).format(floor=floor, area=area),
               "recommendation": recommendation, "severity": "", "severity_override_reason": ""}
-    default = hazards.defaults_for(code)
+    default = cache.get(code)
+    if default is None:
+        default = cache[code] = hazards.defaults_for(code)
     values["immediate_danger"] = bool(default["immediate_danger_possible"] and rng.random() < 0.02)
     if rng.random() < SEVERITY_OVERRIDE_RATE:
         order = list(Severity)  # most severe first
