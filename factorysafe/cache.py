@@ -33,6 +33,15 @@ def key(*parts) -> str:
     return ":".join(str(p) for p in parts)
 
 
+def remember(name: str, seconds: int, compute):
+    """``compute()``, shared by every worker for ``seconds`` under ``name`` (a plain, picklable value)."""
+    value = cache.get(name)
+    if value is None:
+        value = compute()
+        cache.set(name, value, timeout=seconds)
+    return value
+
+
 def forget_factory(factory_id: int) -> None:
     """Drop every cached entry about one factory (its pages and fragments, in each language)."""
     generation = cache.get(key("factory-gen", factory_id)) or 0

@@ -47,6 +47,7 @@ class Defaults:
     BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).with_name("translations"))
     REDIS_URL = None  # redis://127.0.0.1:6379/0: shared cache and job queue; None: in-process cache, jobs inline
     CACHE_SECONDS = 300  # default lifetime of a cached page or fragment (invalidated per factory on change)
+    PUBLIC_COUNTS_SECONDS = 60  # /hazards counts over all published findings are recounted at most this often
     CACHE_NAMESPACE = "v1"  # prefix of cache keys (two deployments on one Redis use different ones)
     JOBS_INLINE = False  # run jobs inline even with REDIS_URL (tests of the inline path)
     JOB_TIMEOUT = 1800  # seconds a background job may run

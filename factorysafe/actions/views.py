@@ -17,6 +17,7 @@ from factorysafe.actions.models import ActionStatus, CorrectiveAction, DeadlineE
 from factorysafe.actions.rules import deadline_state, is_critical
 from factorysafe import policy
 from factorysafe.policy import engineer_required, factory_or_403
+from factorysafe.cache import cache, remember
 from factorysafe.db import db
 from factorysafe.errors import refusal
 from factorysafe.factories.models import Escalation
@@ -28,8 +29,12 @@ FORMS = {
 }
 
 
+def _shared_seconds() -> int:
+    return current_app.config["PUBLIC_COUNTS_SECONDS"]
+
+
 def _threshold() -> int:
-    return int(current_app.config.get("ESCALATION_OVERDUE_DAYS", 30))
+    return int(current_app.config["ESCALATION_OVERDUE_DAYS"])
 
 
 def _load(action_id: int) -> CorrectiveAction:
@@ -277,6 +282,7 @@ def apply_escalation(factory_id: int):
         return redirect(target), 303
     services.apply_escalation(factory, form.stage.data, form.note.data, by=current_user, today=today())
     db.session.commit()  # a refusal (DomainError) or a conflict is rendered by errors.py
+    cache.delete(f"dash:proposals:{today()}")
     flash(_("Escalation stage %(stage)s applied to %(name)s.", stage=form.stage.data, name=factory.name), "info")
     return redirect(target)
 
@@ -311,8 +317,11 @@ def engineer_actions_panel(user, day):
     return {
         "queue": queries.verification_queue(limit=30),
         "queue_total": queries.count_where(None, ca.status == ActionStatus.PENDING_VERIFICATION),
-        "overdue_by_factory": queries.overdue_by_factory(day, limit=15),
-        "proposals": queries.escalation_proposals(day, _threshold(), limit=15),
+        # aggregates over every action: shared by all workers for a minute (an escalation clears them)
+        "overdue_by_factory": remember(f"dash:overdue-by-factory:{day}", _shared_seconds(),
+                                       lambda: queries.overdue_by_factory(day, limit=15)),
+        "proposals": remember(f"dash:proposals:{day}", _shared_seconds(),
+                              lambda: queries.escalation_proposals(day, _threshold(), limit=15)),
         "extension_requests": queries.extension_requests(limit=30),
         "threshold": _threshold(),
     }

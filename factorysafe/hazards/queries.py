@@ -1,10 +1,15 @@
 """Read-only SQL for the hazard pages."""
 from __future__ import annotations
 
+import datetime as dt
+
 import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import joinedload
 
 from factorysafe.actions.models import ActionStatus, CorrectiveAction
-from factorysafe.db import db
+from factorysafe.cache import remember
+from factorysafe.db import db, utcnow
 from factorysafe.factories.models import Evacuation
 from factorysafe.inspections.models import Finding
 from factorysafe.policy import PUBLIC_STATES, states_sql
@@ -29,9 +34,26 @@ def hazard_counts(*, states=PUBLIC_STATES) -> dict[str, dict[str, int]]:
             for row in db.session.execute(stmt)}
 
 
-def evacuations_in_force(factory_ids=None) -> list[Evacuation]:
-    """Evacuations not yet lifted (no resumption date), newest first."""
-    stmt = sa.select(Evacuation).where(Evacuation.resumed_on.is_(None)).order_by(Evacuation.ordered_on.desc())
+def evacuations_in_force(factory_ids=None, limit: int | None = None) -> list[Evacuation]:
+    """Evacuations not yet lifted (no resumption date), newest first, with their factory loaded."""
+    stmt = (sa.select(Evacuation).where(Evacuation.resumed_on.is_(None)).options(joinedload(Evacuation.factory))
+            .order_by(Evacuation.ordered_on.desc(), Evacuation.id.desc()))
     if factory_ids is not None:
         stmt = stmt.where(Evacuation.factory_id.in_(list(factory_ids)))
+    if limit is not None:
+        stmt = stmt.limit(limit)
     return list(db.session.execute(stmt).scalars())
+
+
+def count_evacuations_in_force(factory_ids=None) -> int:
+    stmt = sa.select(sa.func.count(Evacuation.id)).where(Evacuation.resumed_on.is_(None))
+    if factory_ids is not None:
+        stmt = stmt.where(Evacuation.factory_id.in_(list(factory_ids)))
+    return db.session.scalar(stmt) or 0
+
+
+def public_hazard_counts() -> tuple[dict[str, dict[str, int]], dt.datetime]:
+    """``hazard_counts`` of published findings and when they were counted, from the shared cache: one
+    grouped count over every published finding at most once per ``PUBLIC_COUNTS_SECONDS`` for all workers."""
+    return remember("hazard-counts", current_app.config["PUBLIC_COUNTS_SECONDS"],
+                    lambda: (hazard_counts(states=PUBLIC_STATES), utcnow()))

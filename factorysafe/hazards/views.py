@@ -39,15 +39,19 @@ def hazard_helpers():
     return {"hazard_lang": lang, "hazard_entry": lambda code: cat.current().get(code) if code else None}
 
 
+PANEL_LIMIT = 30  # rows a dashboard panel lists; the total is shown beside them
+
+
 @bp.route("/hazards")
 def catalogue_page():
     catalogue = cat.current()
-    counts = queries.hazard_counts(states=policy.PUBLIC_STATES)
+    counts, counted_at = queries.public_hazard_counts()
     groups = []
     for discipline, entries in catalogue.by_discipline().items():
         rows = [(h, counts.get(h.code, {"open": 0, "corrected": 0})) for h in entries]
         groups.append((discipline, rows, sum(c["open"] for _, c in rows), sum(c["corrected"] for _, c in rows)))
-    return render_template("hazards/catalogue.html", groups=groups, catalogue=catalogue, lang=lang())
+    return render_template("hazards/catalogue.html", groups=groups, catalogue=catalogue, lang=lang(),
+                           counted_at=counted_at)
 
 
 def _engineer_or_403():
@@ -200,9 +204,12 @@ def evacuation_detail(evacuation_id: int):
 
 @dashboard_panel(roles=("engineer",), template="hazards/_evacuations_panel.html", order=20)
 def engineer_evacuations_panel(user, day):
-    return {"evacuations": queries.evacuations_in_force(), "today": day}
+    return {"evacuations": queries.evacuations_in_force(limit=PANEL_LIMIT), "today": day,
+            "total": queries.count_evacuations_in_force()}
 
 
 @dashboard_panel(roles=("owner",), template="hazards/_owner_evacuations_panel.html", order=5)
 def owner_evacuations_panel(user, day):
-    return {"evacuations": queries.evacuations_in_force([f.id for f in user.factories]), "today": day}
+    ids = [f.id for f in user.factories]
+    return {"evacuations": queries.evacuations_in_force(ids, limit=PANEL_LIMIT), "today": day,
+            "total": queries.count_evacuations_in_force(ids)}
