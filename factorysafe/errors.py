@@ -43,7 +43,7 @@ def error_response(status: int, message: str | None = None):
     title = str(title)
     from flask import current_app
 
-    limit = current_app.config.get("PHOTO_MAX_BYTES", 0) // (1024 * 1024)
+    limit = current_app.config["PHOTO_MAX_BYTES"] // (1024 * 1024)
     message = message or str(default).format(limit=limit)
     if wants_json_response():
         return jsonify(error={"status": status, "title": title, "message": message}), status

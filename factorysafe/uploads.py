@@ -443,7 +443,7 @@ def check_photo(data: bytes, filename: str = "") -> tuple[Image.Image, str, tupl
     if ext and ext not in EXTENSIONS:
         raise PhotoRejected(_("'.%(ext)s' files are not accepted. Photos must be %(formats)s.", ext=ext,
                                          formats=formats_text()))
-    img = _open(data, current_app.config.get("PHOTO_MAX_PIXELS", 60_000_000))
+    img = _open(data, current_app.config["PHOTO_MAX_PIXELS"])
     fmt = img.format
     if ext and fmt not in EXTENSIONS[ext]:
         raise PhotoRejected(_("This file is named .%(ext)s but holds a %(format)s image: the name and content "

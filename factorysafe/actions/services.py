@@ -260,7 +260,7 @@ def apply_escalation(factory: Factory, stage: int, note: str, *, by, today: dt.d
               "requalify_on": factory.requalify_on}
     requalify_on = None
     if stage == 3:
-        requalify_on = add_months(today, int(current_app.config.get("REQUALIFY_MONTHS", 18)))
+        requalify_on = add_months(today, int(current_app.config["REQUALIFY_MONTHS"]))
         factory.ineligible_since = today
         factory.requalify_on = requalify_on
     factory.escalation_stage = stage
@@ -343,14 +343,14 @@ def send_outbox() -> int:
     if not unsent:
         return 0
     sent = 0
-    with smtplib.SMTP(host, int(current_app.config.get("SMTP_PORT", 25)), timeout=30) as smtp:
+    with smtplib.SMTP(host, int(current_app.config["SMTP_PORT"]), timeout=30) as smtp:
         if current_app.config.get("SMTP_STARTTLS"):
             smtp.starttls()
         if current_app.config.get("SMTP_USER"):
-            smtp.login(current_app.config["SMTP_USER"], current_app.config.get("SMTP_PASSWORD", ""))
+            smtp.login(current_app.config["SMTP_USER"], current_app.config["SMTP_PASSWORD"])
         for m in unsent:
             em = EmailMessage()
-            em["From"] = current_app.config.get("MAIL_FROM", "factorysafe@localhost")
+            em["From"] = current_app.config["MAIL_FROM"]
             em["To"] = m.recipient
             em["Subject"] = m.subject
             em.set_content(m.body)
