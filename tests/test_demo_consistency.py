@@ -112,19 +112,20 @@ def test_every_seeded_finding_agrees_with_the_catalogue_and_the_services_rules(a
     assert verified.exit_code == 0 and "intact" in verified.output, verified.output
 
 
-def test_demo_texts_name_only_catalogue_codes_and_fill_their_templates():
+def test_demo_texts_name_only_catalogue_codes_and_fill_their_templates(app):
     from factorysafe.demo import TEXTS, _texts_by_discipline
 
-    codes = {h.code for h in hazards.catalogue()}
-    assert set(TEXTS) <= codes, sorted(set(TEXTS) - codes)
-    for code, (observations, recommendation) in TEXTS.items():
-        assert observations and recommendation.strip(), code
-        for text in observations:
-            assert text.format(floor="2nd floor", area="north stair").strip()
-    grouped = _texts_by_discipline()
-    assert all(grouped.values())  # every discipline has hazards to draw from
-    for discipline, group in grouped.items():
-        assert all(hazards.get(c).discipline.value == discipline for c in group)
+    with app.app_context():  # the catalogue is the app's own
+        codes = {h.code for h in hazards.catalogue()}
+        assert set(TEXTS) <= codes, sorted(set(TEXTS) - codes)
+        for code, (observations, recommendation) in TEXTS.items():
+            assert observations and recommendation.strip(), code
+            for text in observations:
+                assert text.format(floor="2nd floor", area="north stair").strip()
+        grouped = _texts_by_discipline()
+        assert all(grouped.values())  # every discipline has hazards to draw from
+        for discipline, group in grouped.items():
+            assert all(hazards.get(c).discipline.value == discipline for c in group)
 
 
 def _story():
