@@ -77,6 +77,11 @@ def states_sql(states, inspection_id_column):
     return inspection_id_column.in_(sa.select(Inspection.id).where(Inspection.state.in_(list(states))))
 
 
+def is_public(factory) -> bool:
+    """A factory is on the public map and has a public page once one of its inspections is published."""
+    return any(i.state in PUBLIC_STATES for i in factory.inspections)
+
+
 # --- inspections, findings, actions -------------------------------------------------------------
 def may_see_inspection(user, inspection) -> bool:
     return inspection is not None and inspection.state in visible_states(user, inspection.factory_id)
