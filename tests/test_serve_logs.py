@@ -49,7 +49,7 @@ def test_a_sane_incoming_request_id_is_kept(client):
     assert r.headers["X-Request-ID"] == "lb-7f3a9c1e.42"
 
 
-@pytest.mark.parametrize("incoming", ["", "has space", "x" * 129, "<script>", "new\nline", "-leading-dash", "é"])
+@pytest.mark.parametrize("incoming", ["", "has space", "x" * 129, "<script>", "semi;colon", "-leading-dash", "é"])
 def test_an_insane_incoming_request_id_is_replaced(client, incoming):
     r = client.get("/healthz", headers={"X-Request-ID": incoming})
     assert r.headers["X-Request-ID"] != incoming and len(r.headers["X-Request-ID"]) == 32
@@ -73,7 +73,7 @@ def test_one_access_line_per_request_without_query_string_or_body(json_app):
     client.get("/no-such-page")
     access = [w for w in lines(json_app) if w["logger"] == "factorysafe.access"]
     assert [(a["method"], a["path"], a["status"]) for a in access] == [
-        ("GET", "/healthz", 200), ("POST", "/login", 200), ("GET", "/no-such-page", 404)]
+        ("GET", "/healthz", 200), ("POST", "/login", 401), ("GET", "/no-such-page", 404)]
     for a in access:
         assert isinstance(a["duration_ms"], float) and a["duration_ms"] >= 0 and len(a["request_id"]) == 32
     text = json_app.log_buffer.getvalue()
