@@ -3,6 +3,10 @@
 #   make test   install the test dependencies (and Debian's chromium when missing), run the whole suite
 # DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test make test   runs the suite on PostgreSQL
 # (in a fresh database of its own, created and dropped by the run).
+# Production (README "Running in production"):
+#   make serve    init-db, then gunicorn (factorysafe/gunicorn_conf.py: SERVE_BIND, SERVE_WORKERS, SERVE_THREADS,
+#                 SERVE_TIMEOUT) on DATABASE_URL (SQLite in instance/ when unset), JSON logs
+#   make worker   the background job worker on Redis (needs REDIS_URL; without it jobs run inline)
 
 PYTHON ?= python3
 VENV := .venv
@@ -10,7 +14,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app factorysafe
 PYTEST_ARGS ?=
 
-.PHONY: run install install-test translations chromium test serve bench
+.PHONY: run install install-test translations chromium test serve worker bench
 
 run: install
 	$(FLASK) init-db
@@ -41,6 +45,13 @@ chromium:
 
 test: install-test chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+serve: install
+	$(FLASK) init-db
+	$(BIN)/gunicorn --config python:factorysafe.gunicorn_conf
+
+worker: install
+	$(FLASK) worker
 
 bench: install-test
 	@for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done

@@ -26,6 +26,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from factorysafe import auth, blueprints, cache, cli, db, errors, i18n, models, state, web  # noqa: F401 - models: every table
 
+    from factorysafe import logs
+
+    logs.init_app(app)  # request ids first, so every later hook logs with one
     state.init_app(app)  # app.extensions["factorysafe"]: this app's caches, catalogue and panels
     db.init_app(app)
     cache.init_app(app)

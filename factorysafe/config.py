@@ -51,6 +51,13 @@ class Defaults:
     CACHE_NAMESPACE = "v1"  # prefix of cache keys (two deployments on one Redis use different ones)
     JOBS_INLINE = False  # run jobs inline even with REDIS_URL (tests of the inline path)
     JOB_TIMEOUT = 1800  # seconds a background job may run
+    SERVE_BIND = "127.0.0.1:8000"  # where `make serve` (gunicorn) listens; put a reverse proxy in front
+    SERVE_WORKERS = 2  # gunicorn worker processes (about one per CPU core)
+    SERVE_THREADS = 4  # threads per gunicorn worker (photo uploads and PDFs wait on I/O)
+    SERVE_TIMEOUT = 120  # seconds before gunicorn restarts a silent worker (a large PDF report takes a while)
+    LOG_JSON = False  # JSON log lines with request ids and one access line per request (on under `make serve`)
+    LOG_LEVEL = "INFO"  # level of the JSON logs
+    READY_MIN_FREE_MB = 500  # /readyz fails when the instance folder's disk has less free space than this
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 
-from flask import current_app
+from flask import current_app, has_app_context
 
 QUEUE = "factorysafe"
 
@@ -37,8 +37,14 @@ _worker_app = None
 
 
 def run(path: str, args, kwargs):
-    """What the RQ worker executes: the job inside the worker's own app context."""
+    """What the RQ worker executes: the job inside the worker's own app context.
+
+    Under ``flask --app factorysafe worker`` (and an in-process worker) an app context is already active,
+    inherited by each forked job process: the job runs in it. Under a bare ``rq worker`` the first job
+    creates the app (from the environment: ``DATABASE_URL``, ``FACTORYSAFE_*``)."""
     global _worker_app  # noqa: PLW0603 - one app per worker process, created on its first job
+    if has_app_context():
+        return _resolve(path)(*args, **kwargs)
     if _worker_app is None:
         from factorysafe import create_app
 

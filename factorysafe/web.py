@@ -1,13 +1,15 @@
 """Shared view helpers (the clock, dashboard panels), CSRF, the start pages (home, dashboard) and the
-health check. Domain views import this module; it imports none of them (``blueprints`` registers them)."""
+health checks (``/healthz`` alive, ``/readyz`` ready). Domain views import this module; it imports none of them (``blueprints`` registers them)."""
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import tempfile
 from dataclasses import dataclass
 from typing import Callable
 
 import sqlalchemy as sa
-from flask import Blueprint, jsonify, redirect, render_template, url_for
+from flask import Blueprint, current_app, jsonify, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFProtect
 
@@ -88,12 +90,58 @@ def dashboard():
 
 @bp.route("/healthz")
 def healthz():
+    """Alive: the process answers. Touches nothing else (a load balancer restarts on failure)."""
+    return jsonify(status="ok")
+
+
+def _check_database() -> dict:
     try:
         db.session.execute(sa.text("SELECT 1"))
-    except Exception as exc:  # noqa: BLE001 - report any database failure as unhealthy
+    except Exception as exc:  # noqa: BLE001 - any database failure means not ready
         db.session.rollback()
-        return jsonify(status="error", database="unreachable", detail=type(exc).__name__), 503
-    return jsonify(status="ok", database=db.engine.dialect.name)
+        return {"ok": False, "detail": f"unreachable ({type(exc).__name__})"}
+    return {"ok": True, "detail": db.engine.dialect.name}
+
+
+def _check_redis() -> dict:
+    url = current_app.config["REDIS_URL"]
+    if not url:
+        return {"ok": True, "detail": "not configured (in-process cache, jobs inline)"}
+    from redis import Redis
+
+    client = Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except Exception as exc:  # noqa: BLE001 - any Redis failure means not ready
+        return {"ok": False, "detail": f"unreachable ({type(exc).__name__})"}
+    finally:
+        client.close()
+    return {"ok": True, "detail": "PONG"}
+
+
+def _check_disk() -> dict:
+    folder = current_app.instance_path
+    try:
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".readyz-"):
+            pass
+    except OSError as exc:
+        return {"ok": False, "detail": f"instance folder not writable ({type(exc).__name__})"}
+    free_mb = shutil.disk_usage(folder).free // (1024 * 1024)
+    minimum = current_app.config["READY_MIN_FREE_MB"]
+    if free_mb < minimum:
+        return {"ok": False, "detail": f"{free_mb} MB free, below {minimum} MB", "free_mb": free_mb}
+    return {"ok": True, "detail": "instance folder writable", "free_mb": free_mb}
+
+
+@bp.route("/readyz")
+def readyz():
+    """Ready for traffic: the database answers, Redis answers (when configured), the instance folder
+    is writable with enough free space. 503 names the failing checks."""
+    checks = {"database": _check_database(), "redis": _check_redis(), "disk": _check_disk()}
+    failing = [name for name, check in checks.items() if not check["ok"]]
+    if failing:
+        return jsonify(status="error", failing=failing, checks=checks), 503
+    return jsonify(status="ok", checks=checks)
 
 
 def init_app(app) -> None:

@@ -47,15 +47,17 @@ def test_other_error_pages(app, client, code):
     assert r.status_code == code and "<html" in r.get_data(as_text=True)
 
 
-def test_healthz_checks_the_database(client):
-    r = client.get("/healthz")
+def test_readyz_checks_the_database(client):
+    r = client.get("/readyz")
     assert r.status_code == 200 and r.get_json()["status"] == "ok"
+    assert r.get_json()["checks"]["database"]["ok"] is True
 
 
-def test_healthz_reports_an_unreachable_database(tmp_path):
+def test_readyz_reports_an_unreachable_database(tmp_path):
     from factorysafe import create_app
 
     app = create_app({"TESTING": True, "SECRET_KEY": "x", "INSTANCE_PATH": str(tmp_path),
                       "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://nobody@127.0.0.1:1/none"})
-    r = app.test_client().get("/healthz")
-    assert r.status_code == 503 and r.get_json()["database"] == "unreachable"
+    r = app.test_client().get("/readyz")
+    assert r.status_code == 503 and r.get_json()["failing"] == ["database"]
+    assert app.test_client().get("/healthz").status_code == 200  # alive all the same

@@ -107,7 +107,7 @@ def _plain_get_urls(app) -> list[str]:
             continue
         if rule.rule.startswith("/api/") or re.search(r"\.(csv|geojson|json|ico|pdf|txt|xml)$", rule.rule):
             continue
-        if rule.rule in ("/logout", "/healthz"):
+        if rule.rule in ("/logout", "/healthz", "/readyz"):
             continue
         urls.append(rule.rule)
     return sorted(urls)
