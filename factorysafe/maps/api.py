@@ -16,7 +16,7 @@ from factorysafe.actions.rules import CapStatus
 from factorysafe.db import db
 from factorysafe.errors import UserFacingError
 from factorysafe.labels import label
-from factorysafe.inspections.models import Discipline, Finding
+from factorysafe.inspections.models import Discipline, Finding, Inspection, InspectionState
 from factorysafe.maps import exports, pages, services
 from factorysafe.maps.blueprint import bp
 from factorysafe.maps.services import DISCIPLINES
@@ -195,10 +195,12 @@ def approved_extensions(action_ids) -> dict[int, int]:
     """Approved deadline extensions per corrective action, for these actions only (one grouped query)."""
     if not action_ids:
         return {}
-    stmt = (sa.select(DeadlineExtension.action_id, sa.func.count(DeadlineExtension.id))
-            .where(DeadlineExtension.action_id.in_(action_ids), DeadlineExtension.status == ExtensionStatus.APPROVED)
+    approved = sa.case((DeadlineExtension.status == ExtensionStatus.APPROVED, 1), else_=0)
+    # the status is counted, not filtered on: filtering would let SQLite pick the status index over action_id's
+    stmt = (sa.select(DeadlineExtension.action_id, sa.func.sum(approved))
+            .where(DeadlineExtension.action_id.in_(action_ids))
             .group_by(DeadlineExtension.action_id))
-    return dict(db.session.execute(stmt).all())
+    return {action_id: int(n) for action_id, n in db.session.execute(stmt)}
 
 
 @bp.route("/api/v1/findings")
@@ -209,23 +211,30 @@ def api_findings():
     status = _choice_arg("status", [s.value for s in ActionStatus])
     overdue = _bool_arg("overdue")
     day = today()
-    stmt = exports.public_findings_stmt(day, extensions=False)
+    # The page's ids first, from findings alone walked in id order (the published inspection and the action's
+    # filters as EXISTS, so the database stops after limit + 1 matches), then the public rows of those ids.
+    ids = sa.select(Finding.id).where(sa.exists().where(Inspection.id == Finding.inspection_id,
+                                                        Inspection.state == InspectionState.PUBLISHED))
     if after is not None:
-        stmt = stmt.where(Finding.id > after)
+        ids = ids.where(Finding.id > after)
     if factory_id is not None:
-        stmt = stmt.where(Finding.factory_id == factory_id)
+        ids = ids.where(Finding.factory_id == factory_id)
     if discipline:
-        stmt = stmt.where(Finding.discipline == Discipline(discipline))
+        ids = ids.where(Finding.discipline == Discipline(discipline))
+    action = [CorrectiveAction.finding_id == Finding.id]
     if status:
-        stmt = stmt.where(CorrectiveAction.status == ActionStatus(status))
+        action.append(CorrectiveAction.status == ActionStatus(status))
     if overdue is not None:
         late = is_overdue_sql(day)
-        stmt = stmt.where(late if overdue else ~late)
-    rows = [r._mapping for r in db.session.execute(stmt.order_by(Finding.id).limit(limit + 1))]
-    page = rows[:limit]
-    counts = approved_extensions([m["action_id"] for m in page])
-    items = [finding_item({**m, "extensions_approved": counts.get(m["action_id"], 0)}) for m in page]
-    return _page_answer(items, len(rows) > limit, "findings", page[-1]["finding_id"] if page else None, limit)
+        action.append(late if overdue else ~late)
+    ids = ids.where(sa.exists().where(*action))
+    page_ids = db.session.scalars(ids.order_by(Finding.id).limit(limit + 1)).all()
+    stmt = exports.public_findings_stmt(day, extensions=False).where(Finding.id.in_(page_ids[:limit]))
+    rows = [r._mapping for r in db.session.execute(stmt.order_by(Finding.id))]
+    counts = approved_extensions([m["action_id"] for m in rows])
+    items = [finding_item({**m, "extensions_approved": counts.get(m["action_id"], 0)}) for m in rows]
+    return _page_answer(items, len(page_ids) > limit, "findings", page_ids[limit - 1] if len(page_ids) > limit
+                        else None, limit)
 
 
 # --- OpenAPI 3.1 (its schemas are JSON Schema 2020-12) ---------------------------------------------------------------------------------------

@@ -214,7 +214,7 @@ def factory_findings_csv(factory_id: int):
 # the answer is 503 with Retry-After. So a download is either a whole file, with its ETag and Last-Modified,
 # or an error: never a file cut off half-way.
 FORMAT = 1  # bump when the files' columns or encoding change: every file is rebuilt
-EXPORTS = {  # name: (media type, builder)
+EXPORTS = {  # name: media type
     "factories.csv": "text/csv",
     "factories.geojson": "application/geo+json",
     "findings.csv": "text/csv",
@@ -383,7 +383,12 @@ def serve_export(name: str, gzip_download: bool = False) -> Response:
     meta = read_meta(name)
     path = exports_dir() / name
     if meta is None or meta.get("generation") != gen or not path.exists():
-        _queue_rebuild(name, gen)
+        try:
+            _queue_rebuild(name, gen)
+        except Exception:  # noqa: BLE001 - a failed build leaves the previous file whole: serve it (or 503)
+            current_app.logger.exception("Building the export %s failed", name)
+            (exports_dir() / f"{name}.pending").unlink(missing_ok=True)
+            db.session.rollback()
         meta = read_meta(name)
         if meta is None or not path.exists():
             body, status = error_response(503, _("This file is being prepared. Please try again in a minute."))
