@@ -1,5 +1,8 @@
 """Read-only JSON API (no login): /api/v1/factories, /api/v1/factories/<id>, /api/v1/findings, and its
-OpenAPI 3 description at /api/v1/openapi.json. Published data only; errors are JSON (errors.py)."""
+OpenAPI 3 description at /api/v1/openapi.json. Published data only; errors are JSON (errors.py).
+
+Lists are keyset-paginated by id: an answer holds ``items``, ``limit`` and ``next`` (absent on the last page);
+there is no total, which would cost a count of every matching row on every request."""
 from __future__ import annotations
 
 import base64
@@ -324,8 +327,10 @@ def openapi_document() -> dict:
         "openapi": "3.1.0",
         "info": {"title": "factorysafe open data API", "version": "1.0.0",
                  "description": "Read-only, no sign-in. Factories with a published inspection and the findings of "
-                                "published inspections only. Also as files: /exports/factories.csv, "
-                                "/exports/factories.geojson, /exports/findings.csv."},
+                                "published inspections only. Lists are ordered by id and paginated by cursor: follow next "
+                                "until it is absent (there is no total). Also as files (and gzip-compressed as .gz): "
+                                "/exports/factories.csv, /exports/factories.geojson, /exports/findings.csv; one "
+                                "factory's findings: /factories/{id}/findings.csv."},
         "servers": [{"url": request.host_url.rstrip("/")}],
         "paths": {
             "/api/v1/factories": {"get": {

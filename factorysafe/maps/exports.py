@@ -1,4 +1,7 @@
-"""Open data: factories (CSV, GeoJSON in EPSG:4326) and findings (CSV). Public fields of published data only."""
+"""Open data: factories (CSV, GeoJSON in EPSG:4326) and findings (CSV). Public fields of published data only.
+
+The site-wide files are built by a job (``build_exports``) into ``instance/exports/`` and served from there
+(``serve_export``); one factory's findings (``/factories/<id>/findings.csv``) are small and written per request."""
 from __future__ import annotations
 
 import csv
@@ -120,12 +123,6 @@ def factory_record(r: dict) -> dict:
     rec["new_findings"] = r["new_findings"]["total"]
     rec["evacuation_since"] = r["evacuation"]["ordered_on"] if r["evacuation"] else None
     return {k: rec.get(k) for k, _ in FACTORY_COLUMNS}
-
-
-def _csv_line(values) -> str:
-    buf = io.StringIO()
-    csv.writer(buf).writerow([_cell(v) for v in values])
-    return buf.getvalue()
 
 
 def _csv_response(lines, filename: str) -> Response:
