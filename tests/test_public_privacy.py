@@ -7,13 +7,12 @@ from helpers_maps import SECRETS, public_world
 
 
 def _all_pages(client, path):
-    out, page = [], 1
-    while True:
-        answer = client.get(f"{path}{'&' if '?' in path else '?'}per_page=500&page={page}").get_json()
+    out, url = [], f"{path}{'&' if '?' in path else '?'}limit=500"
+    while url:
+        answer = client.get(url).get_json()
         out.append(answer)
-        if page * 500 >= answer["total"]:
-            return out
-        page += 1
+        url = answer.get("next")
+    return out
 
 
 def public_answers(client, factory_ids):

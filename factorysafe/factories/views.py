@@ -1,6 +1,10 @@
 """Private factory pages for engineers, admins and the factory's own owners."""
 from __future__ import annotations
 
+import base64
+import binascii
+import json
+
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -10,6 +14,7 @@ from factorysafe.actions.queries import factory_summaries
 from factorysafe import policy
 from factorysafe.policy import engineer_required, factory_or_403
 from factorysafe.db import db
+from factorysafe.errors import UserFacingError
 from factorysafe.factories import services
 from factorysafe.factories.blueprint import bp
 from factorysafe.factories.forms import FactoryForm
@@ -20,7 +25,7 @@ PAGE_SIZE = 50
 
 
 def _visible_factories_query(user):
-    stmt = sa.select(Factory).order_by(Factory.name)
+    stmt = sa.select(Factory).order_by(Factory.name, Factory.id)
     if not policy.is_engineer(user):
         stmt = stmt.where(Factory.owners.any(id=user.id))
     return stmt
@@ -31,17 +36,53 @@ def _states(user):
     return policy.ALL_STATES if policy.is_engineer(user) else policy.OWNER_STATES
 
 
+def _list_cursor(factory: Factory) -> str:
+    raw = json.dumps([factory.name, factory.id], separators=(",", ":"), ensure_ascii=False).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _read_list_cursor(token: str) -> tuple[str, int]:
+    """(name, id) of the factory a page link starts after or ends before; a 400 page for anything else."""
+    try:
+        name, fid = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode())
+        if not isinstance(name, str) or not isinstance(fid, int) or isinstance(fid, bool):
+            raise ValueError(token)
+    except (ValueError, TypeError, UnicodeError, binascii.Error):
+        raise UserFacingError(_("This page link is not valid. Start again from the first page."), 400) from None
+    return name, fid
+
+
 @bp.route("/manage/factories")
 @login_required
 def factory_list():
+    """Factories by name, a page at a time by keyset: ``after`` (next page) or ``before`` (previous page) is the
+    cursor of the (name, id) of an edge row, so a page costs the same wherever it is (no OFFSET, no count)."""
     q = request.args.get("q", "").strip()
-    page = max(request.args.get("page", 1, type=int), 1)
+    after, before = request.args.get("after", "").strip(), request.args.get("before", "").strip()
     stmt = _visible_factories_query(current_user)
     if q:
         stmt = stmt.where(Factory.name.ilike(f"%{q}%") | Factory.district.ilike(f"%{q}%"))
-    pagination = db.paginate(stmt, page=page, per_page=PAGE_SIZE, error_out=False)
-    summaries = factory_summaries(today(), [f.id for f in pagination.items], states=_states(current_user))
-    return render_template("factories/list.html", pagination=pagination, summaries=summaries, q=q)
+    key = sa.tuple_(Factory.name, Factory.id)
+    if before:
+        stmt = stmt.where(key < sa.tuple_(*_read_list_cursor(before))).order_by(None).order_by(
+            Factory.name.desc(), Factory.id.desc())
+    elif after:
+        stmt = stmt.where(key > sa.tuple_(*_read_list_cursor(after)))
+    rows = list(db.session.scalars(stmt.limit(PAGE_SIZE + 1)))
+    more = len(rows) > PAGE_SIZE
+    factories = rows[:PAGE_SIZE]
+    if before:
+        factories.reverse()
+    has_prev, has_next = (more, True) if before else (bool(after), more)
+    args = {"q": q} if q else {}
+    prev_url = (url_for("factories.factory_list", before=_list_cursor(factories[0]), **args)
+                if has_prev and factories else None)
+    next_url = (url_for("factories.factory_list", after=_list_cursor(factories[-1]), **args)
+                if has_next and factories else None)
+    first_url = url_for("factories.factory_list", **args) if has_prev else None
+    summaries = factory_summaries(today(), [f.id for f in factories], states=_states(current_user))
+    return render_template("factories/list.html", factories=factories, summaries=summaries, q=q,
+                           prev_url=prev_url, next_url=next_url, first_url=first_url)
 
 
 @bp.route("/manage/factories/<int:factory_id>")

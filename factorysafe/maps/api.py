@@ -1,18 +1,25 @@
 """Read-only JSON API (no login): /api/v1/factories, /api/v1/factories/<id>, /api/v1/findings, and its
-OpenAPI 3 description at /api/v1/openapi.json. Published data only; errors are JSON (errors.py)."""
+OpenAPI 3 description at /api/v1/openapi.json. Published data only; errors are JSON (errors.py).
+
+Lists are keyset-paginated by id: an answer holds ``items``, ``limit`` and ``next`` (absent on the last page);
+there is no total, which would cost a count of every matching row on every request."""
 from __future__ import annotations
+
+import base64
+import binascii
+import json
 
 import sqlalchemy as sa
 from flask import abort, jsonify, request, url_for
 from flask_babel import force_locale
 
-from factorysafe.actions.models import ActionStatus, CorrectiveAction
+from factorysafe.actions.models import ActionStatus, CorrectiveAction, DeadlineExtension, ExtensionStatus
 from factorysafe.actions.queries import is_overdue_sql
 from factorysafe.actions.rules import CapStatus
 from factorysafe.db import db
 from factorysafe.errors import UserFacingError
 from factorysafe.labels import label
-from factorysafe.inspections.models import Discipline, Finding
+from factorysafe.inspections.models import Discipline, Finding, Inspection, InspectionState
 from factorysafe.maps import exports, pages, services
 from factorysafe.maps.blueprint import bp
 from factorysafe.maps.services import DISCIPLINES
@@ -54,8 +61,55 @@ def _bool_arg(name: str) -> bool | None:
     raise UserFacingError(f"'{name}' must be true or false.", 400)
 
 
-def _page() -> tuple[int, int]:
-    return _int_arg("page", 1, 1), _int_arg("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
+def _limit() -> int:
+    """Items per answer: ``limit`` (``per_page`` is accepted as its older name)."""
+    name = "limit" if request.args.get("limit") not in (None, "") else "per_page"
+    return _int_arg(name, DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
+
+
+# --- keyset (cursor) pagination -----------------------------------------------------------------------------
+# A list is ordered by id; an answer carries ``next``, the absolute URL of the following page, whose opaque
+# cursor holds the last id shown. The next page starts after that id, so it costs the same wherever it is
+# (no OFFSET, no count of every matching row) and an item added or removed meanwhile never shifts the pages.
+CURSOR_ARGS = ("after", "cursor")
+
+
+def encode_cursor(kind: str, last_id: int) -> str:
+    raw = json.dumps({"k": kind, "id": int(last_id)}, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(kind: str, token: str) -> int:
+    """The last id of the previous page, from its cursor; a 400 (JSON) when the cursor is not one we made."""
+    try:
+        data = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode())
+        last_id = data["id"]
+        if data["k"] != kind or not isinstance(last_id, int) or isinstance(last_id, bool) or last_id < 0:
+            raise ValueError(kind)
+    except (ValueError, TypeError, KeyError, UnicodeError, binascii.Error):
+        raise UserFacingError("The cursor ('after') is not valid for this list: start from the first page and "
+                              "follow the 'next' links of the answers.", 400) from None
+    return last_id
+
+
+def _after(kind: str) -> int | None:
+    if "page" in request.args:
+        raise UserFacingError("'page' is no longer supported: lists are paginated by cursor; follow the 'next' "
+                              "link of each answer.", 400)
+    tokens = {request.args.get(name, "").strip() for name in CURSOR_ARGS} - {""}
+    if len(tokens) > 1:
+        raise UserFacingError("Give the cursor once, as 'after' (or 'cursor').", 400)
+    return decode_cursor(kind, tokens.pop()) if tokens else None
+
+
+def _page_answer(items: list[dict], more: bool, kind: str, last_id: int | None, limit: int):
+    """The answer of one page: ``items``, ``limit`` and, unless it is the last page, ``next``."""
+    answer = {"items": items, "limit": limit}
+    if more and last_id is not None:
+        args = {k: v for k, v in request.args.items() if k not in (*CURSOR_ARGS, "per_page", "limit")}
+        answer["next"] = url_for(request.endpoint, **args, limit=limit, after=encode_cursor(kind, last_id),
+                                 _external=True)
+    return jsonify(answer)
 
 
 def _label_en(value) -> str:
@@ -89,7 +143,7 @@ def factory_item(r: dict) -> dict:
 
 @bp.route("/api/v1/factories")
 def api_factories():
-    page, per_page = _page()
+    limit, after = _limit(), _after("factories")
     danger = _bool_arg("immediate_danger")
     rows = services.filter_factories(
         services.public_data(today()).factories,
@@ -101,9 +155,10 @@ def api_factories():
     )
     if danger is False:
         rows = [r for r in rows if not r["immediate_danger"]]
-    start = (page - 1) * per_page
-    return jsonify(items=[factory_item(r) for r in rows[start:start + per_page]], page=page, per_page=per_page,
-                   total=len(rows))
+    rows = sorted((r for r in rows if after is None or r["id"] > after), key=lambda r: r["id"])
+    page = rows[:limit]
+    return _page_answer([factory_item(r) for r in page], len(rows) > limit, "factories",
+                        page[-1]["id"] if page else None, limit)
 
 
 @bp.route("/api/v1/factories/<int:factory_id>")
@@ -139,27 +194,50 @@ def finding_item(m) -> dict:
     return out
 
 
+def approved_extensions(action_ids) -> dict[int, int]:
+    """Approved deadline extensions per corrective action, for these actions only (one grouped query)."""
+    if not action_ids:
+        return {}
+    approved = sa.case((DeadlineExtension.status == ExtensionStatus.APPROVED, 1), else_=0)
+    # the status is counted, not filtered on: filtering would let SQLite pick the status index over action_id's
+    stmt = (sa.select(DeadlineExtension.action_id, sa.func.sum(approved))
+            .where(DeadlineExtension.action_id.in_(action_ids))
+            .group_by(DeadlineExtension.action_id))
+    return {action_id: int(n) for action_id, n in db.session.execute(stmt)}
+
+
 @bp.route("/api/v1/findings")
 def api_findings():
-    page, per_page = _page()
+    limit, after = _limit(), _after("findings")
     factory_id = _int_arg("factory_id", 0, 1) if request.args.get("factory_id") else None
     discipline = _choice_arg("discipline", DISCIPLINES)
     status = _choice_arg("status", [s.value for s in ActionStatus])
     overdue = _bool_arg("overdue")
     day = today()
-    stmt = exports.public_findings_stmt(day)
+    # The page's ids first, from findings alone walked in id order (the published inspection and the action's
+    # filters as EXISTS, so the database stops after limit + 1 matches), then the public rows of those ids.
+    ids = sa.select(Finding.id).where(sa.exists().where(Inspection.id == Finding.inspection_id,
+                                                        Inspection.state == InspectionState.PUBLISHED))
+    if after is not None:
+        ids = ids.where(Finding.id > after)
     if factory_id is not None:
-        stmt = stmt.where(Finding.factory_id == factory_id)
+        ids = ids.where(Finding.factory_id == factory_id)
     if discipline:
-        stmt = stmt.where(Finding.discipline == Discipline(discipline))
+        ids = ids.where(Finding.discipline == Discipline(discipline))
+    action = [CorrectiveAction.finding_id == Finding.id]
     if status:
-        stmt = stmt.where(CorrectiveAction.status == ActionStatus(status))
+        action.append(CorrectiveAction.status == ActionStatus(status))
     if overdue is not None:
         late = is_overdue_sql(day)
-        stmt = stmt.where(late if overdue else ~late)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))
-    rows = db.session.execute(stmt.order_by(Finding.id).limit(per_page).offset((page - 1) * per_page))
-    return jsonify(items=[finding_item(r._mapping) for r in rows], page=page, per_page=per_page, total=total)
+        action.append(late if overdue else ~late)
+    ids = ids.where(sa.exists().where(*action))
+    page_ids = db.session.scalars(ids.order_by(Finding.id).limit(limit + 1)).all()
+    stmt = exports.public_findings_stmt(day, extensions=False).where(Finding.id.in_(page_ids[:limit]))
+    rows = [r._mapping for r in db.session.execute(stmt.order_by(Finding.id))]
+    counts = approved_extensions([m["action_id"] for m in rows])
+    items = [finding_item({**m, "extensions_approved": counts.get(m["action_id"], 0)}) for m in rows]
+    return _page_answer(items, len(page_ids) > limit, "findings", page_ids[limit - 1] if len(page_ids) > limit
+                        else None, limit)
 
 
 # --- OpenAPI 3.1 (its schemas are JSON Schema 2020-12) ---------------------------------------------------------------------------------------
@@ -175,11 +253,13 @@ def _counts_schema(what: str) -> dict:
 
 
 def _page_schema(item_ref: str) -> dict:
-    return {"type": "object", "required": ["items", "page", "per_page", "total"], "properties": {
+    return {"type": "object", "required": ["items", "limit"], "additionalProperties": False, "properties": {
         "items": {"type": "array", "items": {"$ref": item_ref}},
-        "page": {"type": "integer", "minimum": 1},
-        "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
-        "total": {"type": "integer", "minimum": 0}}}
+        "limit": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE,
+                  "description": "The most items an answer of this list holds."},
+        "next": {"type": "string", "format": "uri",
+                 "description": "URL of the next page (same filters, cursor after the last item); absent on the "
+                                "last page. There is no total: follow next until it is absent."}}}
 
 
 _DATE = {"type": "string", "format": "date"}
@@ -234,21 +314,27 @@ def openapi_document() -> dict:
     def param(name, schema, description, where="query", required=False):
         return {"name": name, "in": where, "required": required, "schema": schema, "description": description}
 
-    paging = [param("page", {"type": "integer", "minimum": 1, "default": 1}, "Page number, from 1."),
+    paging = [param("after", _STR, "Opaque cursor from the next link of the previous answer; absent for the first "
+                                   "page. A cursor that was not given by this API is refused (400)."),
+              param("cursor", _STR, "Same as after."),
+              param("limit", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": DEFAULT_PER_PAGE},
+                    f"Items per answer, at most {MAX_PER_PAGE}."),
               param("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE,
-                                 "default": DEFAULT_PER_PAGE}, f"Items per page, at most {MAX_PER_PAGE}.")]
+                                 "default": DEFAULT_PER_PAGE}, "Older name of limit.")]
     error = {"description": "Bad request or not found", "content": {"application/json": {
         "schema": {"$ref": "#/components/schemas/Error"}}}}
     return {
         "openapi": "3.1.0",
         "info": {"title": "factorysafe open data API", "version": "1.0.0",
                  "description": "Read-only, no sign-in. Factories with a published inspection and the findings of "
-                                "published inspections only. Also as files: /exports/factories.csv, "
-                                "/exports/factories.geojson, /exports/findings.csv."},
+                                "published inspections only. Lists are ordered by id and paginated by cursor: follow next "
+                                "until it is absent (there is no total). Also as files (and gzip-compressed as .gz): "
+                                "/exports/factories.csv, /exports/factories.geojson, /exports/findings.csv; one "
+                                "factory's findings: /factories/{id}/findings.csv."},
         "servers": [{"url": request.host_url.rstrip("/")}],
         "paths": {
             "/api/v1/factories": {"get": {
-                "summary": "Factories with a published inspection, filtered and paginated, sorted by name.",
+                "summary": "Factories with a published inspection, filtered, by id, a page at a time (follow next).",
                 "operationId": "listFactories",
                 "parameters": [
                     param("district", _STR, "District (as registered), e.g. Gazipur."),
@@ -267,7 +353,8 @@ def openapi_document() -> dict:
                 "responses": {"200": {"description": "The factory", "content": {"application/json": {
                     "schema": {"$ref": "#/components/schemas/FactoryDetail"}}}}, "404": error}}},
             "/api/v1/findings": {"get": {
-                "summary": "Findings of published inspections with their corrective action, by id.",
+                "summary": "Findings of published inspections with their corrective action, by id, a page at a time "
+                           "(follow next).",
                 "operationId": "listFindings",
                 "parameters": [
                     param("factory_id", _INT, "Only this factory's findings."),

@@ -1,19 +1,35 @@
-"""Open data: factories (CSV, GeoJSON in EPSG:4326) and findings (CSV). Public fields of published data only."""
+"""Open data: factories (CSV, GeoJSON in EPSG:4326) and findings (CSV). Public fields of published data only.
+
+The site-wide files are built by a job (``build_exports``) into ``instance/exports/`` and served from there
+(``serve_export``); one factory's findings (``/factories/<id>/findings.csv``) are small and written per request."""
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import gzip
+import hashlib
 import io
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
 
 import geopandas as gpd
 import sqlalchemy as sa
-from flask import Response, stream_with_context
+from flask import Response, abort, current_app, make_response, request, send_file
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+
+from factorysafe import jobs
+from factorysafe.audit import AuditEvent
+from factorysafe.errors import error_response
 
 from factorysafe.actions.queries import is_overdue_sql
 from factorysafe.actions.models import CorrectiveAction, DeadlineExtension, ExtensionStatus
 from factorysafe.db import db
-from factorysafe.factories.models import Factory
+from factorysafe.factories.models import Evacuation, Factory
 from factorysafe.inspections.models import Discipline, Finding, Inspection, InspectionState
 from factorysafe.labels import DISCIPLINE as DISCIPLINE_LABELS, label
 from factorysafe.maps import services
@@ -109,27 +125,13 @@ def factory_record(r: dict) -> dict:
     return {k: rec.get(k) for k, _ in FACTORY_COLUMNS}
 
 
-def _csv_line(values) -> str:
-    buf = io.StringIO()
-    csv.writer(buf).writerow([_cell(v) for v in values])
-    return buf.getvalue()
-
-
 def _csv_response(lines, filename: str) -> Response:
     return Response(lines, mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-cache"})
 
 
-@bp.route("/exports/factories.csv")
-def factories_csv():
-    data = services.public_data(today())
-    records = [factory_record(r) for r in data.factories]
-    body = _csv_line([k for k, _ in FACTORY_COLUMNS]) + "".join(_csv_line(rec.values()) for rec in records)
-    return _csv_response(body, "factories.csv")
-
-
-def factories_geodataframe() -> gpd.GeoDataFrame:
-    data = services.public_data(today())
+def factories_geodataframe(day: dt.date | None = None) -> gpd.GeoDataFrame:
+    data = services.public_data(day or today())
     records = [{k: v if v is None or isinstance(v, (bool, int, float)) else _cell(v)
                 for k, v in factory_record(r).items()} for r in data.factories if r["latitude"] is not None]
     gdf = gpd.GeoDataFrame(records, columns=[k for k, _ in FACTORY_COLUMNS],
@@ -138,55 +140,299 @@ def factories_geodataframe() -> gpd.GeoDataFrame:
     return gdf
 
 
-@bp.route("/exports/factories.geojson")
-def factories_geojson():
-    gdf = factories_geodataframe()
-    return Response(gdf.to_json(drop_id=True, to_wgs84=True, ensure_ascii=False), mimetype="application/geo+json",
-                    headers={"Content-Disposition": 'attachment; filename="factories.geojson"'})
+def public_findings_stmt(day: dt.date, extensions: bool = True):
+    """Findings of published inspections with their corrective action: public columns only (and ``action_id``).
 
-
-def public_findings_stmt(day: dt.date):
-    """Findings of published inspections with their corrective action: public columns only."""
+    ``extensions_approved`` comes from one grouped count of the approved extensions joined by action (not a
+    subquery per row); with ``extensions=False`` it is left out, for a caller that counts a page's actions only
+    (``api.approved_extensions``)."""
     f, ca, i = Finding, CorrectiveAction, Inspection
-    approved = (
-        sa.select(sa.func.count(DeadlineExtension.id))
-        .where(DeadlineExtension.action_id == ca.id, DeadlineExtension.status == ExtensionStatus.APPROVED)
-        .correlate(ca).scalar_subquery()
-    )
-    return (
-        sa.select(
-            f.id.label("finding_id"), f.factory_id, Factory.name.label("factory_name"), i.id.label("inspection_id"),
-            i.type.label("inspection_type"), i.inspected_on, f.discipline, f.item_number, f.hazard_code, f.floor,
-            f.area, f.observation, f.recommendation, f.severity, f.immediate_danger, f.origin, ca.status,
-            ca.deadline, ca.original_deadline, approved.label("extensions_approved"),
-            is_overdue_sql(day).label("overdue"),
-            ca.reported_fixed_on, ca.verified_on,
-        )
+    columns = [
+        f.id.label("finding_id"), f.factory_id, Factory.name.label("factory_name"), i.id.label("inspection_id"),
+        i.type.label("inspection_type"), i.inspected_on, f.discipline, f.item_number, f.hazard_code, f.floor,
+        f.area, f.observation, f.recommendation, f.severity, f.immediate_danger, f.origin, ca.status,
+        ca.deadline, ca.original_deadline, is_overdue_sql(day).label("overdue"),
+        ca.reported_fixed_on, ca.verified_on, ca.id.label("action_id"),
+    ]
+    stmt = (
+        sa.select(*columns)
         .select_from(f)
         .join(ca, ca.finding_id == f.id)
         .join(i, i.id == f.inspection_id)
         .join(Factory, Factory.id == f.factory_id)
         .where(i.state == InspectionState.PUBLISHED)
     )
+    if extensions:
+        approved = (
+            sa.select(DeadlineExtension.action_id, sa.func.count(DeadlineExtension.id).label("n"))
+            .where(DeadlineExtension.status == ExtensionStatus.APPROVED)
+            .group_by(DeadlineExtension.action_id)
+            .subquery("approved")
+        )
+        stmt = stmt.outerjoin(approved, approved.c.action_id == ca.id).add_columns(
+            sa.func.coalesce(approved.c.n, 0).label("extensions_approved"))
+    return stmt
+
+
+def _finding_cells(m, columns) -> list:
+    return [_cell(bool(m[c]) if c in ("overdue", "immediate_danger") else m[c]) for c in columns]
+
+
+def write_findings_csv(out, stmt) -> int:
+    """Write the header and one row per finding of ``stmt`` to the text stream ``out``; the number of rows."""
+    columns = [k for k, _ in FINDING_COLUMNS]
+    writer = csv.writer(out)
+    writer.writerow(columns)
+    n = 0
+    for n, row in enumerate(db.session.execute(stmt.execution_options(yield_per=2000)), 1):
+        writer.writerow(_finding_cells(row._mapping, columns))
+    return n
+
+
+@bp.route("/factories/<int:factory_id>/findings.csv")
+def factory_findings_csv(factory_id: int):
+    """One public factory's findings of published inspections: small, so written per request."""
+    day = today()
+    if services.public_factory(day, factory_id) is None:
+        abort(404)
+    buf = io.StringIO()
+    write_findings_csv(buf, public_findings_stmt(day).where(Finding.factory_id == factory_id).order_by(Finding.id))
+    response = _csv_response(buf.getvalue(), f"factory-{factory_id}-findings.csv")
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+# --- the site-wide files: built by a job into instance/exports/, served from there -------------------------------
+# A request never writes a file: it serves the last complete one. Each file is written to a temporary name
+# and renamed into place (plain and gzip), then its sidecar ``<name>.json`` records the data generation it was
+# built from. When the generation has moved since (any audited change, a new factory, inspection, finding,
+# action, extension or evacuation, a new day), a rebuild is queued (factorysafe.jobs: RQ with REDIS_URL,
+# inline otherwise) and the previous complete file is served meanwhile; with no file yet and the build queued,
+# the answer is 503 with Retry-After. So a download is either a whole file, with its ETag and Last-Modified,
+# or an error: never a file cut off half-way.
+FORMAT = 1  # bump when the files' columns or encoding change: every file is rebuilt
+EXPORTS = {  # name: media type
+    "factories.csv": "text/csv",
+    "factories.geojson": "application/geo+json",
+    "findings.csv": "text/csv",
+}
+RETRY_AFTER_SECONDS = 30
+PENDING_SECONDS = 600  # a queued build not finished after this is queued again
+
+
+def exports_dir() -> Path:
+    return Path(current_app.instance_path) / "exports"
+
+
+def generation(day: dt.date | None = None) -> str:
+    """The data generation the files are built from: moves with anything an export shows (cheap: maxima and
+    sums over indexed or small tables), and with the day (``overdue`` depends on it)."""
+    i, fn, ca, ev, ext = Inspection, Finding, CorrectiveAction, Evacuation, DeadlineExtension
+    marker = db.session.execute(sa.select(
+        sa.select(sa.func.max(AuditEvent.id)).scalar_subquery(),
+        sa.select(sa.func.max(Factory.id)).scalar_subquery(),
+        sa.select(sa.func.coalesce(sa.func.sum(Factory.version), 0)).scalar_subquery(),
+        sa.select(sa.func.count(i.id)).scalar_subquery(),
+        sa.select(sa.func.coalesce(sa.func.sum(i.version), 0)).scalar_subquery(),
+        sa.select(sa.func.max(fn.id)).scalar_subquery(),
+        sa.select(sa.func.max(ca.id)).scalar_subquery(),
+        sa.select(sa.func.max(ext.id)).scalar_subquery(),
+        sa.select(sa.func.count(ev.id)).scalar_subquery(),
+        sa.select(sa.func.count(ev.resumed_on)).scalar_subquery(),
+    )).one()
+    blob = repr((FORMAT, (day or today()).isoformat(), tuple(marker)))
+    return hashlib.sha256(blob.encode()).hexdigest()[:24]
+
+
+def read_meta(name: str) -> dict | None:
+    try:
+        return json.loads((exports_dir() / f"{name}.json").read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def _write_atomic(path: Path, write) -> None:
+    """``write(tmp_path)`` then rename over ``path``: readers see the old file or the new one, never a part."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class _Digest(io.RawIOBase):
+    """A binary sink that hashes and counts what passes through to ``target``."""
+
+    def __init__(self, target):
+        self.target, self.sha, self.size = target, hashlib.sha256(), 0
+
+    def writable(self):
+        return True
+
+    def write(self, b):
+        self.sha.update(b)
+        self.size += len(b)
+        self.target.write(b)
+        return len(b)
+
+
+class _Tee:
+    def __init__(self, *targets):
+        self.targets = targets
+
+    def write(self, b):
+        for t in self.targets:
+            t.write(b)
+
+
+def _write_text_file(name: str, fill) -> dict:
+    """Write ``name`` and ``name.gz`` (same UTF-8 text) from ``fill(text_stream) -> rows`` to temporary files,
+    then rename both into place. Returns rows, sha256 and sizes for the sidecar."""
+    folder = exports_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    temps = []
+    for target in (name, f"{name}.gz"):
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target}.", suffix=".part")
+        os.close(fd)
+        temps.append(tmp)
+    try:
+        with open(temps[0], "wb") as raw, gzip.GzipFile(temps[1], "wb", compresslevel=6, mtime=0) as zipped:
+            digest = _Digest(_Tee(raw, zipped))
+            text = io.TextIOWrapper(io.BufferedWriter(digest, 1 << 16), encoding="utf-8", newline="")
+            rows = fill(text)
+            text.flush()
+            text.detach()
+        os.replace(temps[0], folder / name)
+        os.replace(temps[1], folder / f"{name}.gz")
+    except BaseException:
+        for tmp in temps:
+            Path(tmp).unlink(missing_ok=True)
+        raise
+    return {"name": name, "rows": rows, "sha256": digest.sha.hexdigest(), "bytes": digest.size,
+            "gzip_bytes": (folder / f"{name}.gz").stat().st_size, "built_at": time.time(),
+            "seconds": round(time.perf_counter() - started, 3)}
+
+
+def _fill(name: str, day: dt.date):
+    if name == "findings.csv":
+        return lambda out: write_findings_csv(out, public_findings_stmt(day).order_by(Finding.factory_id, Finding.id))
+    if name == "factories.csv":
+        def fill(out):
+            records = [factory_record(r) for r in services.public_data(day).factories]
+            writer = csv.writer(out)
+            writer.writerow([k for k, _ in FACTORY_COLUMNS])
+            writer.writerows([_cell(v) for v in rec.values()] for rec in records)
+            return len(records)
+        return fill
+    if name == "factories.geojson":
+        def fill(out):
+            gdf = factories_geodataframe(day)
+            out.write(gdf.to_json(drop_id=True, to_wgs84=True, ensure_ascii=False))
+            return len(gdf)
+        return fill
+    raise KeyError(name)
+
+
+def build_exports(names=None, force: bool = False) -> dict[str, dict]:
+    """The job: (re)build the named files (all by default) unless already of the current generation.
+    Labels are written in English, the API's language. Returns each file's sidecar."""
+    folder = exports_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    out = {}
+    for name in names or list(EXPORTS):
+        day = today()
+        gen = generation(day)  # read before the data: a change made during the build leaves the file stale
+        meta = read_meta(name)
+        if not force and meta and meta.get("generation") == gen and (folder / name).exists():
+            out[name] = meta
+            continue
+        with force_locale("en"):
+            meta = _write_text_file(name, _fill(name, day))
+        meta.update(generation=gen, day=day.isoformat())
+        _write_atomic(folder / f"{name}.json", lambda tmp, m=meta: tmp.write_text(json.dumps(m)))
+        (folder / f"{name}.pending").unlink(missing_ok=True)
+        db.session.rollback()  # end the read transaction: the next file reads current data
+        out[name] = meta
+    return out
+
+
+def _queue_rebuild(name: str, gen: str) -> None:
+    """Queue a rebuild of ``name`` unless one for this generation was queued recently (inline: build now)."""
+    pending = exports_dir() / f"{name}.pending"
+    try:
+        queued = json.loads(pending.read_text())
+        if queued.get("generation") == gen and time.time() - queued.get("at", 0) < PENDING_SECONDS:
+            return
+    except (OSError, ValueError):
+        pass
+    pending.parent.mkdir(parents=True, exist_ok=True)
+    _write_atomic(pending, lambda tmp: tmp.write_text(json.dumps({"generation": gen, "at": time.time()})))
+    jobs.enqueue("factorysafe.maps.exports:build_exports", [name])
+
+
+def serve_export(name: str, gzip_download: bool = False) -> Response:
+    """The newest complete file ``name``: gzip-encoded when the client accepts it (or as ``name.gz``)."""
+    gen = generation()
+    meta = read_meta(name)
+    path = exports_dir() / name
+    if meta is None or meta.get("generation") != gen or not path.exists():
+        try:
+            _queue_rebuild(name, gen)
+        except Exception:  # noqa: BLE001 - a failed build leaves the previous file whole: serve it (or 503)
+            current_app.logger.exception("Building the export %s failed", name)
+            (exports_dir() / f"{name}.pending").unlink(missing_ok=True)
+            db.session.rollback()
+        meta = read_meta(name)
+        if meta is None or not path.exists():
+            body, status = error_response(503, _("This file is being prepared. Please try again in a minute."))
+            response = make_response(body, status)
+            response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+            return response
+    if gzip_download:
+        response = send_file(exports_dir() / f"{name}.gz", mimetype="application/gzip", as_attachment=True,
+                             download_name=f"{name}.gz", conditional=True, etag=f"{meta['sha256'][:32]}-gz")
+    elif request.accept_encodings["gzip"]:
+        response = send_file(exports_dir() / f"{name}.gz", mimetype=EXPORTS[name], as_attachment=True,
+                             download_name=name, conditional=True, etag=f"{meta['sha256'][:32]}-gz")
+        response.headers["Content-Encoding"] = "gzip"
+    else:
+        response = send_file(path, mimetype=EXPORTS[name], as_attachment=True, download_name=name,
+                             conditional=True, etag=meta["sha256"][:32])
+    response.headers["Cache-Control"] = "no-cache"
+    response.vary.add("Accept-Encoding")
+    response.headers["X-Export-Rows"] = str(meta.get("rows", ""))
+    return response
+
+
+@bp.route("/exports/factories.csv")
+def factories_csv():
+    return serve_export("factories.csv")
+
+
+@bp.route("/exports/factories.csv.gz")
+def factories_csv_gz():
+    return serve_export("factories.csv", gzip_download=True)
+
+
+@bp.route("/exports/factories.geojson")
+def factories_geojson():
+    return serve_export("factories.geojson")
+
+
+@bp.route("/exports/factories.geojson.gz")
+def factories_geojson_gz():
+    return serve_export("factories.geojson", gzip_download=True)
 
 
 @bp.route("/exports/findings.csv")
 def findings_csv():
-    stmt = public_findings_stmt(today()).order_by(Finding.factory_id, Finding.id)
-    columns = [k for k, _ in FINDING_COLUMNS]
+    return serve_export("findings.csv")
 
-    def generate():
-        yield _csv_line(columns)
-        result = db.session.execute(stmt.execution_options(yield_per=2000))
-        buf = io.StringIO()
-        writer = csv.writer(buf)
-        for n, row in enumerate(result, 1):
-            m = row._mapping
-            writer.writerow([_cell(bool(m[c]) if c in ("overdue", "immediate_danger") else m[c]) for c in columns])
-            if n % 2000 == 0:
-                yield buf.getvalue()
-                buf.seek(0)
-                buf.truncate()
-        yield buf.getvalue()
 
-    return _csv_response(stream_with_context(generate()), "findings.csv")
+@bp.route("/exports/findings.csv.gz")
+def findings_csv_gz():
+    return serve_export("findings.csv", gzip_download=True)
