@@ -147,11 +147,10 @@ def _upsert(rows: list[dict]) -> None:
         raise RuntimeError(f"no upsert for {dialect}")
     t = factory_status
     keys = {"factory_id", "audience"}
-    for i in range(0, len(rows), 500):
-        stmt = insert(t).values(rows[i:i + 500])
-        stmt = stmt.on_conflict_do_update(index_elements=[t.c.factory_id, t.c.audience],
-                                          set_={c.name: stmt.excluded[c.name] for c in t.columns if c.name not in keys})
-        db.session.execute(stmt)
+    stmt = insert(t)
+    stmt = stmt.on_conflict_do_update(index_elements=[t.c.factory_id, t.c.audience],
+                                      set_={c.name: stmt.excluded[c.name] for c in t.columns if c.name not in keys})
+    db.session.execute(stmt, rows)  # executemany: one statement, compiled once (and cached)
 
 
 def refresh(today: dt.date, factory_ids) -> list[int]:

@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass, field
 
 from factorysafe.actions.rules import CapStatus
+from factorysafe.db import utcnow
 from factorysafe.factories import status
 from factorysafe.factories.models import STATUS_DISCIPLINES
 from factorysafe.inspections.models import Discipline, InspectionState
@@ -28,9 +29,9 @@ DISCIPLINES = [d.value for d in Discipline]
 assert tuple(DISCIPLINES) == STATUS_DISCIPLINES
 STATUSES = [s.value for s in CapStatus]
 PUBLISHED = InspectionState.PUBLISHED
-#: Rows written this long before the newest one seen are read again: a transaction that wrote its rows
-#: earlier but committed later than another one is not missed.
-OVERLAP = dt.timedelta(seconds=30)
+#: Each request reads the rows written since this long before the previous read: a transaction that wrote its
+#: rows (``changed_at``, just before its commit) before that read but committed after it is not missed.
+OVERLAP = dt.timedelta(seconds=10)
 _MASK = (1 << 64) - 1
 
 
@@ -43,6 +44,7 @@ class PublicData:
     built_at: float = 0.0
     build_seconds: float = 0.0
     last_change: dt.datetime | None = None  # newest ``changed_at`` read
+    read_at: dt.datetime | None = None  # wall-clock time (UTC) just before the last read of the table
     digests: dict[int, int] = field(default_factory=dict)  # per-row fingerprints, summed into ``key``
 
 
@@ -57,7 +59,7 @@ def public_data(today: dt.date) -> PublicData:
             if data is None or data.today != today:
                 data = memo["data"] = build_public_data(today)
         return data
-    since = (data.last_change - OVERLAP) if data.last_change is not None else dt.datetime.min
+    since, data.read_at = data.read_at - OVERLAP, utcnow()
     rows = status.read(changed_after=since)
     if rows:
         with app_state.map_lock:
@@ -92,13 +94,14 @@ def build_public_data(today: dt.date, factory_ids: list[int] | None = None) -> P
 
 
 def _build(today: dt.date, factory_ids: list[int] | None) -> PublicData:
+    read_at = utcnow()
     rows = status.read(factory_ids)
     last = max((r.changed_at for r in rows), default=None)
     out = _rows([r for r in rows if r.published_inspections > 0])
     out.sort(key=_order)
     digests = {r["id"]: _digest(r) for r in out}
     return PublicData(key=_key(digests), today=today, factories=out, by_id={r["id"]: r for r in out},
-                      last_change=last, digests=digests)
+                      last_change=last, read_at=read_at, digests=digests)
 
 
 def _patched(data: PublicData, rows) -> PublicData:
@@ -117,7 +120,7 @@ def _patched(data: PublicData, rows) -> PublicData:
     factories = sorted(by_id.values(), key=_order)
     return PublicData(key=_key(digests), today=data.today, factories=factories, by_id=by_id,
                       built_at=time.monotonic(), build_seconds=data.build_seconds, last_change=last,
-                      digests=digests)
+                      read_at=data.read_at, digests=digests)
 
 
 def _order(r: dict):
