@@ -127,6 +127,10 @@ def record(
     ev.hash = event_hash(ev.prev_hash, ev.payload())
     db.session.add(ev)
     db.session.flush()
+    if factory_id is not None:  # the factory's status read model is recomputed before this transaction commits
+        from factorysafe.factories import status
+
+        status.mark_dirty(factory_id)
     return ev
 
 

@@ -1,5 +1,5 @@
 """The command line, all in one place: ``init-db``, ``create-user``, ``seed-demo``, ``reminders``,
-``audit verify``, ``photos-sweep``, ``worker``, ``backup``, ``restore``. Each command parses its options and calls a service."""
+``audit verify``, ``photos-sweep``, ``status rebuild``, ``worker``, ``backup``, ``restore``. Each command parses its options and calls a service."""
 from __future__ import annotations
 
 import datetime as dt
@@ -74,12 +74,39 @@ def seed_demo_command(n_factories, findings_per_factory, seed, reset, if_empty, 
     except ValueError as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from None
+    _rebuild_status()  # bulk-inserted rows bypass the read model's hook: fill it once for all
     took = time.perf_counter() - started
     click.echo(f"Seeded {report.factories} factories, {report.inspections} inspections, {report.findings} findings, "
                f"{report.photos} photos in {took:.1f} s.")
     click.echo("Demo accounts (email / password):")
     for email, role, password in report.accounts:
         click.echo(f"  {role:9} {email}  {password}")
+
+
+@bp.cli.group("status")
+def status_group():
+    """The factory status read model (table factory_status)."""
+
+
+def _rebuild_status(day: dt.date | None = None) -> tuple[int, float]:
+    from factorysafe.factories import status
+
+    started = time.perf_counter()
+    n = status.rebuild(day or dt.date.today())
+    db.session.commit()
+    return n, time.perf_counter() - started
+
+
+@status_group.command("rebuild")
+@click.option("--today", "today_s", default=None, help="Compute as of this date (YYYY-MM-DD).")
+def status_rebuild_command(today_s):
+    """Recompute the status rows of every factory and audience."""
+    try:
+        day = dt.date.fromisoformat(today_s) if today_s else None
+    except ValueError:
+        raise click.BadParameter("use YYYY-MM-DD", param_hint="--today") from None
+    n, took = _rebuild_status(day)
+    click.echo(f"Status rebuilt for {n} factories in {took:.1f} s.")
 
 
 @bp.cli.command("reminders")

@@ -32,7 +32,7 @@ class Defaults:
     DCR_IMMEDIATE_DANGER = 2.0  # over this: immediate danger, evacuate
     MAP_TILE_URL = None  # a web tile layer is added only when configured
     MAP_TILE_ATTRIBUTION = ""
-    MAP_CACHE_SECONDS = 60  # the public map data set is rebuilt in the background after this (0: on every request)
+    MAP_CACHE_SECONDS = 60  # how long an unused public map markers payload stays in the cache (0: no limit)
     HAZARD_CATALOGUE_PATH = None  # a TOML hazard catalogue; None: the shipped factorysafe/hazards/catalogue.toml
     REPORT_PHOTO_PX = 1000  # long side of a photo in a PDF report: 85 mm wide at ~300 dpi
     REPORT_PHOTO_QUALITY = 70  # JPEG quality of photos in PDF reports

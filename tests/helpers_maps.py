@@ -107,6 +107,13 @@ def public_world(app, build) -> dict:
     return ids
 
 
+def marker_rows(client) -> list[list]:
+    """The map's markers, as the page's script fetches them (``/map/markers.json``)."""
+    r = client.get("/map/markers.json")
+    assert r.status_code == 200 and r.mimetype == "application/json"
+    return r.get_json()["rows"]
+
+
 URL_IN_TAG = re.compile(r"<(?:script|link|img|iframe|source)\b[^>]*?(?:src|href)\s*=\s*[\"']?([^\"' >]+)", re.I)
 
 

@@ -122,3 +122,67 @@ class Complaint(db.Model):
     description: Mapped[str] = mapped_column(sa.Text, default="")
     outcome: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+# --- the read model of factory status (maintained by ``factories/status.py``) -------------------------
+#: Who reads a row: the public (published inspections), the factory's owners (submitted and published),
+#: engineers (all). ``factories.status.AUDIENCE_STATES`` maps each to its ``policy`` state tuple.
+AUDIENCES = ("public", "owner", "all")
+#: The disciplines in ``inspections.models.Discipline`` order (columns are named after them).
+STATUS_DISCIPLINES = ("fire", "electrical", "structural", "boiler")
+
+
+def _status_columns() -> list[sa.Column]:
+    cols = [
+        sa.Column("factory_id", sa.Integer, sa.ForeignKey("factories.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column("audience", sa.String(8), primary_key=True),
+        sa.Column("cap_status", sa.String(32), nullable=False),
+        sa.Column("progress", sa.Float, nullable=True),
+        sa.Column("initial_total", sa.Integer, nullable=False),
+        sa.Column("initial_corrected", sa.Integer, nullable=False),
+        sa.Column("initial_pending", sa.Integer, nullable=False),
+        sa.Column("open", sa.Integer, nullable=False),
+        sa.Column("overdue", sa.Integer, nullable=False),
+        sa.Column("new_total", sa.Integer, nullable=False),
+        sa.Column("new_corrected", sa.Integer, nullable=False),
+        sa.Column("new_pending", sa.Integer, nullable=False),
+        sa.Column("new_overdue", sa.Integer, nullable=False),
+        sa.Column("immediate_danger_open", sa.Integer, nullable=False),
+        sa.Column("evacuation_in_force", sa.Boolean, nullable=False),
+        sa.Column("evacuation_since", sa.Date, nullable=True),
+        sa.Column("evacuation_floors", sa.String(200), nullable=True),
+        sa.Column("evacuation_workers", sa.Integer, nullable=True),
+        sa.Column("published_inspections", sa.Integer, nullable=False),
+        sa.Column("last_published_on", sa.Date, nullable=True),
+        sa.Column("computed_on", sa.Date, nullable=False),
+        sa.Column("valid_until", sa.Date, nullable=True, index=True),
+        sa.Column("changed_at", sa.DateTime, nullable=False, index=True),
+    ]
+    for d in STATUS_DISCIPLINES:
+        cols += [
+            # initial findings of the discipline (all None: the discipline has no initial finding)
+            sa.Column(f"{d}_total", sa.Integer, nullable=True),
+            sa.Column(f"{d}_corrected", sa.Integer, nullable=True),
+            sa.Column(f"{d}_pending", sa.Integer, nullable=True),
+            sa.Column(f"{d}_overdue", sa.Integer, nullable=True),
+            sa.Column(f"{d}_progress", sa.Float, nullable=True),
+            # open and overdue actions of the discipline, initial and new findings together
+            sa.Column(f"{d}_open", sa.Integer, nullable=False),
+            sa.Column(f"{d}_overdue_all", sa.Integer, nullable=False),
+        ]
+    return cols
+
+
+factory_status = sa.Table("factory_status", db.metadata, *_status_columns())
+
+
+class FactoryStatus(db.Model):
+    """One factory's status and progress for one audience, as ``actions.queries.summarise`` computes them.
+
+    A read model: written only by ``factories.status`` (in the transaction of every change to the factory's
+    data, and when ``valid_until`` passes), read by the public map, factory pages, API and exports.
+    ``valid_until`` is the first day the stored numbers may differ by the passing of time alone (the day
+    after the next open deadline, an ineligibility start or requalification date); None: never.
+    """
+
+    __table__ = factory_status

@@ -107,36 +107,46 @@ class OfflineMap(folium.Map):
 
 
 class OfflineFastMarkerCluster(FastMarkerCluster, _RenderOnce):
-    """FastMarkerCluster with the vendored MarkerCluster 1.5.3; markers are built in bulk (``addLayers``)
-    and handed to ``window.factorysafeMapReady`` so maps.js can filter them without a reload."""
+    """FastMarkerCluster with the vendored MarkerCluster 1.5.3. The markers are not in the page: the script fetches
+    them from ``url`` (``/map/markers.json``), builds them in bulk (``addLayers``) and hands them to
+    ``window.factorysafeMapReady`` so maps.js can filter them without a reload."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
             var {{ this.get_name() }} = (function(){
                 {{ this.callback }}
-                var data = {{ this.data|tojson }};
+                var map = {{ this._parent.get_name() }};
                 var cluster = L.markerClusterGroup({{ this.options|tojavascript }});
-                var markers = new Array(data.length);
-                for (var i = 0; i < data.length; i++) {
-                    markers[i] = callback(data[i]);
-                }
-                cluster.addTo({{ this._parent.get_name() }});
-                if (window.factorysafeMapReady) {
-                    window.factorysafeMapReady({{ this._parent.get_name() }}, cluster, markers, data);
-                } else {
-                    cluster.addLayers(markers);
-                }
+                cluster.addTo(map);
+                fetch({{ this.url|tojson }}, {credentials: "same-origin"})
+                    .then(function (response) {
+                        if (!response.ok) throw new Error("markers: HTTP " + response.status);
+                        return response.json();
+                    })
+                    .then(function (payload) {
+                        var data = payload.rows;
+                        var markers = new Array(data.length);
+                        for (var i = 0; i < data.length; i++) {
+                            markers[i] = callback(data[i]);
+                        }
+                        if (window.factorysafeMapReady) {
+                            window.factorysafeMapReady(map, cluster, markers, data, payload.districts);
+                        } else {
+                            cluster.addLayers(markers);
+                        }
+                    })
+                    .catch(function (error) {
+                        map.getContainer().setAttribute("data-error", String(error));
+                    });
                 return cluster;
             })();
         {% endmacro %}"""
     )
 
-    def __init__(self, rows: list[list], **kwargs):
+    def __init__(self, url: str, **kwargs):
         super().__init__([], **kwargs)
-        # ``marker_rows`` gives plain float coordinates and leaves out factories without any: no need for folium's
-        # per-row ``validate_location`` (a tenth of the render at 20,000 factories).
-        self.data = rows
+        self.url = url
         self.default_js = [("markerclusterjs", _static("vendor/leaflet.markercluster/leaflet.markercluster.js"))]
         self.default_css = [
             ("markerclustercss", _static("vendor/leaflet.markercluster/MarkerCluster.css")),
@@ -156,10 +166,21 @@ def share_colour(share) -> str:
     return next(colour for limit, colour in SHARE_CLASSES if share < limit)
 
 
+def districts_of(data: PublicData) -> list[str]:
+    """The registered districts of the public factories, sorted: the map's district filter and marker index."""
+    return sorted({r["district"] for r in data.factories if r["district"]})
+
+
+def map_key(data: PublicData) -> tuple:
+    """What the rendered map depends on: the districts' figures and the list of districts (not the markers)."""
+    behind, total = district_stats(data)
+    return (tuple(sorted(total.items())), tuple(sorted(behind.items())), tuple(districts_of(data)))
+
+
 def marker_rows(data: PublicData) -> tuple[list[list], list[str]]:
     """Compact rows for the browser: [lat, lon, id, name, status index, danger, open[4], overdue[4],
     district index, evacuation date or 0]."""
-    districts = sorted({r["district"] for r in data.factories if r["district"]})
+    districts = districts_of(data)
     index = {d: i for i, d in enumerate(districts)}
     rows = []
     for r in data.factories:
@@ -221,8 +242,8 @@ def build_map(data: PublicData, lang: str) -> dict:
         zoom_on_click=False,
     ).add_to(m)
 
-    rows, districts = marker_rows(data)
-    OfflineFastMarkerCluster(rows, callback=MARKER_CALLBACK, name=_("Factories"),
+    districts = districts_of(data)
+    OfflineFastMarkerCluster(url_for("maps.map_markers"), callback=MARKER_CALLBACK, name=_("Factories"),
                              options={"chunkedLoading": True, "showCoverageOnHover": False,
                                       "maxClusterRadius": 50}).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
@@ -230,7 +251,7 @@ def build_map(data: PublicData, lang: str) -> dict:
     root = m.get_root()
     root.render()
     return {"header": root.header.render(), "html": root.html.render(), "script": root.script.render(),
-            "count": len(rows), "districts": districts, "i18n": map_i18n(districts, lang)}
+            "districts": districts, "i18n": map_i18n(districts, lang)}
 
 
 def map_i18n(districts: list[str], lang: str) -> str:

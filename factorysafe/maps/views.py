@@ -1,10 +1,15 @@
 """Public pages: the safety map, a factory's page and the open-data page. No login; published data only."""
 from __future__ import annotations
 
-from flask import abort, current_app, render_template, request
+import gzip
+import json
+
+from flask import Response, abort, current_app, render_template, request, session, url_for
 from flask_babel import get_locale
+from flask_login import current_user
 
 from factorysafe.actions.rules import CapStatus
+from factorysafe.cache import cache, factory_key, key as cache_key
 from factorysafe.maps import geo, labels, pages, render, services
 from factorysafe.maps.blueprint import bp
 from factorysafe.maps.services import DISCIPLINES
@@ -44,19 +49,21 @@ def _filters() -> dict:
 
 
 def _map_parts(data, lang: str) -> dict:
-    """The rendered folium map, kept per data set, language and tile setting in the app's state."""
+    """The rendered folium map (district shading, marker layer that fetches ``/map/markers.json``), kept per
+    district figures, language and tile setting in the app's state: a changed factory re-renders it only when
+    a district's share behind schedule or the list of districts changes."""
     app_state = state()
-    cache = app_state.map_rendered
-    key = (data.key, data.today, lang, current_app.config["MAP_TILE_URL"])
-    parts = cache.get(key)
+    rendered = app_state.map_rendered
+    key = (render.map_key(data), lang, current_app.config["MAP_TILE_URL"], url_for("maps.map_markers"))
+    parts = rendered.get(key)
     if parts is None:
         with app_state.render_lock:
-            parts = cache.get(key)
+            parts = rendered.get(key)
             if parts is None:
                 parts = render.build_map(data, lang)
-                if len(cache) > 8:
-                    cache.clear()
-                cache[key] = parts
+                if len(rendered) > 8:
+                    rendered.clear()
+                rendered[key] = parts
     return parts
 
 
@@ -78,16 +85,63 @@ def safety_map():
     )
 
 
+def markers_payload(data) -> tuple[bytes, bytes]:
+    """The markers of a data set as compact JSON, plain and gzip-compressed, in the shared cache by content."""
+    ck = cache_key("map-markers", data.key)
+    entry = cache.get(ck)
+    if entry is None:
+        rows, districts = render.marker_rows(data)
+        body = json.dumps({"districts": districts, "rows": rows}, ensure_ascii=False,
+                          separators=(",", ":")).encode()
+        entry = (body, gzip.compress(body, 6))
+        # content-addressed, so never stale: MAP_CACHE_SECONDS only bounds how long an unused payload is kept
+        cache.set(ck, entry, timeout=int(current_app.config["MAP_CACHE_SECONDS"]))
+    return entry
+
+
+@bp.route("/map/markers.json")
+def map_markers():
+    """Every public factory's marker: {"districts": [name], "rows": [[lat, lon, id, name, status index, danger,
+    open[4], overdue[4], district index, evacuation date or 0]]}. ETag by content; gzip when accepted."""
+    data = services.public_data(today())
+    zipped = "gzip" in request.accept_encodings
+    etag = f"{data.key}-gz" if zipped else data.key
+    if request.if_none_match.contains(etag):
+        response = Response(status=304)
+    else:
+        plain, compressed = markers_payload(data)
+        response = Response(compressed if zipped else plain, mimetype="application/json")
+        if zipped:
+            response.headers["Content-Encoding"] = "gzip"
+    response.set_etag(etag)
+    response.headers["Vary"] = "Accept-Encoding"
+    response.cache_control.public = True
+    response.cache_control.no_cache = True  # revalidate: a 304 costs one indexed query
+    return response
+
+
 @bp.route("/factories/<int:factory_id>")
 def factory_page(factory_id: int):
     day = today()
+    lang = _lang()
+    # Visitors all see the same page: kept per factory, language and day until the factory's status row changes
+    # (``status`` forgets it after the commit). Signed-in users and pending messages get it rendered afresh.
+    ck = None
+    if not current_user.is_authenticated and not session.get("_flashes"):
+        ck = factory_key(factory_id, "page", lang, day.isoformat())
+        html = cache.get(ck)
+        if html is not None:
+            return html
     summary = services.public_factory(day, factory_id)
     if summary is None:
         abort(404)
     context = pages.factory_context(factory_id, summary, day)
-    return render_template("maps/factory.html", f=summary, day=day, disciplines=DISCIPLINES,
+    html = render_template("maps/factory.html", f=summary, day=day, disciplines=DISCIPLINES,
                            district_geojson=geo.district_geojson(summary["boundary_district"] or summary["district"]),
                            **context)
+    if ck is not None:
+        cache.set(ck, html)
+    return html
 
 
 @bp.route("/open-data")

@@ -1,10 +1,14 @@
 /* factorysafe public map: coloured circle markers, popups built on demand, and filtering in the browser.
- * folium renders the map and a FastMarkerCluster whose rows are
- * [lat, lon, id, name, statusIndex, danger, open[4], overdue[4], districtIndex, evacuationDate|0]. */
+ * folium renders the map and a FastMarkerCluster that fetches /map/markers.json:
+ * {"districts": [name], "rows": [[lat, lon, id, name, statusIndex, danger, open[4], overdue[4], districtIndex,
+ * evacuationDate|0]]}; districtIndex points into that "districts" list. */
 (function () {
   "use strict";
   var I18N = JSON.parse(document.getElementById("map-i18n").textContent);
   var LIST_LIMIT = 50;
+  var DISTRICTS = [];  // district names of the fetched markers, by index
+  var DISTRICT_LABELS = {};
+  I18N.districts.forEach(function (d) { DISTRICT_LABELS[d.value] = d.label; });
 
   function esc(s) {
     return String(s).replace(/[&<>"']/g, function (c) {
@@ -66,7 +70,7 @@
     var statusIndex = -1, disciplineIndex = -1, districtIndex = -2;
     I18N.statuses.forEach(function (s, i) { if (s.value === f.status) statusIndex = i; });
     I18N.disciplines.forEach(function (d, i) { if (d.value === f.discipline) disciplineIndex = i; });
-    I18N.districts.forEach(function (d, i) { if (d.value === f.district) districtIndex = i; });
+    DISTRICTS.forEach(function (d, i) { if (d === f.district) districtIndex = i; });
     return function (row) {
       if (f.status && row[4] !== statusIndex) return false;
       if (f.discipline && !(disciplineIndex >= 0 && row[7][disciplineIndex] > 0)) return false;
@@ -88,7 +92,8 @@
     var html = "";
     sorted.forEach(function (m) {
       var row = m.row, status = I18N.statuses[row[4]];
-      var district = row[8] >= 0 ? I18N.districts[row[8]].label : "";
+      var name = row[8] >= 0 ? DISTRICTS[row[8]] : "";
+      var district = name ? (DISTRICT_LABELS[name] || name) : "";
       var overdue = row[7].reduce(function (a, b) { return a + b; }, 0);
       html += '<li><a href="' + I18N.factoryUrl + row[2] + '">' + esc(row[3]) + "</a> " +
         '<span class="badge badge-' + status.value + '">' + esc(status.label) + "</span> " +
@@ -105,7 +110,8 @@
     more.textContent = shown.length > LIST_LIMIT ? fmt(I18N.text.more, {n: shown.length - LIST_LIMIT}) : "";
   }
 
-  window.factorysafeMapReady = function (map, cluster, markers, data) {
+  window.factorysafeMapReady = function (map, cluster, markers, data, districts) {
+    DISTRICTS = districts || [];
     var form = document.getElementById("map-filters");
     var count = document.getElementById("map-count");
     var container = map.getContainer();
