@@ -744,7 +744,8 @@ class _Writer:
             extra = [(c.name, self.now if c.name in WRITE_TIMES else _scalar_default(c)) for c in table.columns
                      if c.name not in columns and (c.name in WRITE_TIMES or _scalar_default(c) is not None)]
             names = columns + tuple(n for n, _ in extra)
-            processors = [(i, p) for i, n in enumerate(names)
+            processors = [(i, _memoised(p) if isinstance(table.c[n].type, MEMO_TYPES) else p)
+                          for i, n in enumerate(names)
                           if (p := table.c[n].type._cached_bind_processor(dialect)) is not None]
             quote = dialect.identifier_preparer.quote
             target = f"{dialect.identifier_preparer.format_table(table)} ({', '.join(quote(n) for n in names)})"
@@ -775,6 +776,22 @@ class _Writer:
             else:  # any other database: Core insert, executemany of plain dicts
                 conn.execute(statement, [dict(zip(names, r)) for r in rows])
         self.buffers = {}
+
+
+# Types with few distinct values in the demo (days, timestamps, flags, states): their processed values are reused.
+MEMO_TYPES = (sa.Date, sa.DateTime, sa.Boolean, sa.Enum)
+
+
+def _memoised(process):
+    memo: dict = {}
+
+    def run(value):
+        try:
+            return memo[value]
+        except KeyError:
+            out = memo[value] = process(value)
+            return out
+    return run
 
 
 def _processed(row: tuple, processors: list) -> tuple:
