@@ -291,7 +291,7 @@ def _plan_finding(rng: random.Random, code: str, on: dt.date, floor: str, area: 
               "observation": rng.choice(observations).format(floor=floor, area=area),
               "recommendation": recommendation, "severity": "", "severity_override_reason": ""}
     default = cache.get(code)
-    if default is None:
+    if default is None:  # the catalogue does not change while seeding
         default = cache[code] = hazards.defaults_for(code)
     values["immediate_danger"] = bool(default["immediate_danger_possible"] and rng.random() < 0.02)
     if rng.random() < SEVERITY_OVERRIDE_RATE:
@@ -403,7 +403,9 @@ def seed_demo(n_factories: int = 36, findings_per_factory: int = 75, seed: int =
     existing = set(db.session.scalars(sa.select(User.email).where(User.email.in_([u["email"] for u in users]))))
     if existing:
         raise ValueError(f"Demo accounts already exist ({sorted(existing)[0]}, ...): use another --seed or --reset.")
-    _bulk(User, users)
+    writer = _Writer()
+    writer.add_rows(User, users)
+    writer.flush()
     report.accounts = [(users[0]["email"], "admin", DEMO_PASSWORDS["admin"]),
                        (users[1]["email"], "engineer", DEMO_PASSWORDS["engineer"]),
                        (users[1 + n_eng]["email"], "owner", DEMO_PASSWORDS["owner"])]
@@ -425,9 +427,12 @@ def seed_demo(n_factories: int = 36, findings_per_factory: int = 75, seed: int =
     disc_names, disc_w = list(DISCIPLINE_WEIGHTS), list(DISCIPLINE_WEIGHTS.values())
     requalify_months = int(current_app.config.get("REQUALIFY_MONTHS", 18))
     fid = _next_id(Factory)
-    plans: list[PlannedFactory] = []
+    by_services: list[PlannedFactory] = []  # their photo rows are written last, as the services' own
+    chunk: list[PlannedFactory] = []
+    ids: list[int] = []  # next inspection, finding, action, extension id of the bulk rows (after the services')
     filled_cache: dict = {}
     names_used: set[str] = set()
+    n_inspections = n_findings = n_photos = 0
     for n in range(n_factories):
         div, dist, upa, lat, lon, spread, _w = rng.choices(CLUSTERS, weights)[0]
         name = f"{rng.choice(NAME_A)} {rng.choice(NAME_B)}"
@@ -486,31 +491,41 @@ def seed_demo(n_factories: int = 36, findings_per_factory: int = 75, seed: int =
             notes = ["", "Notice letter sent.", "Mandatory meeting held.", "Terminated: no progress after meeting."]
             fp.escalations = [(s, min(initial_on + dt.timedelta(days=200 + 60 * s), today), notes[s])
                               for s in range(1, stage + 1)]
-        plans.append(fp)
+        chunk.append(fp)
+        n_inspections += len(fp.inspections)
+        n_findings += sum(len(pi.findings) for pi in fp.inspections)
         fid += 1
-
-    # --- write it: factories first, the services' share, then the bulk -------------------------
-    by_services = plans[:max(0, via_services)]
-    bulk = plans[len(by_services):]
-    for fp in bulk:
-        _apply_escalations(fp, requalify_months)
-    _bulk(Factory, [fp.row for fp in plans])
-    _bulk(factory_owners, [{"factory_id": fp.row["id"], "user_id": fp.owner_id} for fp in plans])
-    for fp in by_services:
-        _write_via_services(fp, today)
-    photos = _write_bulk(bulk, disc_names, today)
-    photos += _photo_rows(by_services)
-    _bulk(Photo, photos)
+        if len(chunk) == CHUNK_FACTORIES or n == n_factories - 1:
+            # --- write this chunk: factories first, the services' share, then the bulk; then forget it ----
+            services_here = chunk[:max(0, min(via_services - n + len(chunk) - 1, len(chunk)))]
+            bulk = chunk[len(services_here):]
+            for fp in bulk:
+                _apply_escalations(fp, requalify_months)
+            writer.add_rows(Factory, [fp.row for fp in chunk])
+            writer.add_rows(factory_owners, [{"factory_id": fp.row["id"], "user_id": fp.owner_id} for fp in chunk])
+            writer.flush()
+            for fp in services_here:
+                _write_via_services(fp, today)
+            by_services += services_here
+            if bulk:
+                if not ids:  # the bulk rows' explicit ids follow the rows the services wrote
+                    db.session.flush()
+                    ids = [_next_id(m) for m in (Inspection, Finding, CorrectiveAction, DeadlineExtension)]
+                ids = _write_bulk(writer, bulk, disc_names, ids)
+                n_photos += writer.add_rows(Photo, _photo_rows(bulk))
+                writer.flush()
+            chunk = []
+    n_photos += writer.add_rows(Photo, _photo_rows(by_services))
+    writer.flush()
     if bind.dialect.name == "postgresql":
         for table in ("users", "factories", "inspections", "findings", "corrective_actions", "photos",
                       "deadline_extensions", "escalations", "evacuations"):
             db.session.execute(sa.text(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 1))"))
-    n_findings = sum(len(pi.findings) for fp in plans for pi in fp.inspections)
     audit.record("seed_demo", subject_type="database", note=f"seed={seed} factories={n_factories}",
-                 after={"factories": len(plans), "findings": n_findings})
-    report.factories, report.findings, report.photos = len(plans), n_findings, len(photos)
-    report.inspections = sum(len(fp.inspections) for fp in plans)
+                 after={"factories": n_factories, "findings": n_findings})
+    report.factories, report.findings, report.photos = n_factories, n_findings, n_photos
+    report.inspections = n_inspections
     return report
 
 
@@ -529,51 +544,59 @@ def _apply_escalations(fp: PlannedFactory, requalify_months: int) -> list[dict]:
     return rows
 
 
-def _write_bulk(plans: list[PlannedFactory], disc_names: list[str], today: dt.date) -> list[dict]:
-    """Bulk rows for the planned factories: the values the services would store for the same events."""
-    iid, fnid, aid, xid = (_next_id(m) for m in (Inspection, Finding, CorrectiveAction, DeadlineExtension))
-    inspections, eng_links, findings, actions, extensions, escalations, evacuations = ([] for _ in range(7))
+INSPECTION_COLUMNS = ("id", "factory_id", "type", "inspected_on", "disciplines", "state", "created_by_id", "summary",
+                      "version", "submitted_at", "published_at")
+FINDING_COLUMNS = ("id", "inspection_id", "factory_id", "discipline", "item_number", "hazard_code", "floor", "area",
+                   "observation", "recommendation", "severity", "immediate_danger", "origin", "version",
+                   "severity_override_reason", "deadline_override_reason")
+ACTION_COLUMNS = ("id", "finding_id", "factory_id", "deadline", "original_deadline", "status", "version",
+                  "planned_action", "responsible_person", "fix_note", "rejection_reason", "reported_fixed_on",
+                  "verified_on", "verified_by_id")
+EXTENSION_COLUMNS = ("id", "action_id", "requested_by_id", "requested_at", "reason", "previous_deadline",
+                     "requested_deadline", "status", "decided_by_id", "decided_at", "decision_comment")
+
+
+def _write_bulk(writer: _Writer, plans: list[PlannedFactory], disc_names: list[str], ids: list[int]) -> list[int]:
+    """Bulk rows for the planned factories (the values the services would store for the same events), handed to
+    ``writer`` as plain tuples; returns the next free inspection, finding, action and extension ids."""
+    iid, fnid, aid, xid = ids
+    disciplines = ",".join(disc_names)
+    in_progress, pending, corrected = (s.value for s in (ActionStatus.IN_PROGRESS, ActionStatus.PENDING_VERIFICATION,
+                                                          ActionStatus.CORRECTED))
+    inspections, eng_links, findings, actions, extensions, evacuations = ([] for _ in range(6))
     for fp in plans:
-        fid = fp.row["id"]
+        fid, engineer_id = fp.row["id"], fp.engineer_id
         for pi in fp.inspections:
             pi.id = iid
-            inspections.append({"id": iid, "factory_id": fid, "type": pi.type.value, "inspected_on": pi.on,
-                                "disciplines": ",".join(disc_names), "state": pi.state.value,
-                                "created_by_id": fp.engineer_id, "summary": "", "version": 1,
-                                "submitted_at": pi.submitted_at, "published_at": pi.published_at})
-            eng_links.append({"inspection_id": iid, "user_id": fp.engineer_id})
-            origin = FindingOrigin.INITIAL if pi.type == InspectionType.INITIAL else FindingOrigin.NEW
+            inspections.append((iid, fid, pi.type.value, pi.on, disciplines, pi.state.value, engineer_id, "", 1,
+                                pi.submitted_at, pi.published_at))
+            eng_links.append((iid, engineer_id))
+            origin = (FindingOrigin.INITIAL if pi.type == InspectionType.INITIAL else FindingOrigin.NEW).value
             for pf in pi.findings:
                 pf.id = fnid
                 v, filled = pf.values, pf.filled
-                findings.append({"id": fnid, "inspection_id": iid, "factory_id": fid,
-                                 "discipline": filled["discipline"].value, "item_number": pf.item_number,
-                                 "hazard_code": v["hazard_code"], "floor": v["floor"], "area": v["area"],
-                                 "observation": v["observation"], "recommendation": v["recommendation"],
-                                 "severity": filled["severity"].value, "immediate_danger": v["immediate_danger"],
-                                 "origin": origin.value, "version": 1,
-                                 "severity_override_reason": filled["severity_override_reason"],
-                                 "deadline_override_reason": filled["deadline_override_reason"]})
-                a = {"id": aid, "finding_id": fnid, "factory_id": fid, "deadline": filled["deadline"],
-                     "original_deadline": filled["deadline"], "status": ActionStatus.IN_PROGRESS.value, "version": 1,
-                     "planned_action": "", "responsible_person": "", "fix_note": "", "rejection_reason": ""}
-                if pf.plan:
-                    a["planned_action"], a["responsible_person"] = pf.plan
+                findings.append((fnid, iid, fid, filled["discipline"].value, pf.item_number, v["hazard_code"],
+                                 v["floor"], v["area"], v["observation"], v["recommendation"],
+                                 filled["severity"].value, v["immediate_danger"], origin, 1,
+                                 filled["severity_override_reason"], filled["deadline_override_reason"]))
+                deadline = original = filled["deadline"]
+                status, fix_note, rejection, reported_on, verified_on, verified_by = in_progress, "", "", None, None, None
+                planned, responsible = pf.plan or ("", "")
                 for verb, on, *rest in pf.events:
                     if verb == "extension":
                         x = rest[0]
-                        extensions.append(_extension_row(xid, aid, fp, a["deadline"], x))
+                        extensions.append(_extension_row(xid, aid, fp, deadline, x))
                         xid += 1
                         if x.approved:
-                            a["deadline"] = x.new_deadline
+                            deadline = x.new_deadline
                     elif verb == "report_fix":
-                        a.update(status=ActionStatus.PENDING_VERIFICATION.value, reported_fixed_on=on, fix_note=rest[0])
+                        status, reported_on, fix_note = pending, on, rest[0]
                     elif verb == "reject_fix":
-                        a.update(status=ActionStatus.IN_PROGRESS.value, rejection_reason=rest[0])
+                        status, rejection = in_progress, rest[0]
                     elif verb == "verify_fix":
-                        a.update(status=ActionStatus.CORRECTED.value, verified_on=on, verified_by_id=fp.engineer_id,
-                                 rejection_reason="")
-                actions.append(a)
+                        status, verified_on, verified_by, rejection = corrected, on, engineer_id, ""
+                actions.append((aid, fnid, fid, deadline, original, status, 1, planned, responsible, fix_note,
+                                rejection, reported_on, verified_on, verified_by))
                 fnid += 1
                 aid += 1
             iid += 1
@@ -581,25 +604,23 @@ def _write_bulk(plans: list[PlannedFactory], disc_names: list[str], today: dt.da
             pf, ordered_on, floors, workers, resumed_on = fp.evacuation
             evacuations.append({"factory_id": fid, "finding_id": pf.id, "ordered_on": ordered_on, "floors": floors,
                                 "workers_affected": workers, "note": "", "resumed_on": resumed_on,
-                                "ordered_by_id": fp.engineer_id})
-        escalations += fp.escalation_rows
-    _bulk(Inspection, inspections)
-    _bulk(inspection_engineers, eng_links)
-    _bulk(Finding, findings)
-    _bulk(CorrectiveAction, actions)
-    _bulk(DeadlineExtension, extensions)
-    _bulk(Escalation, escalations)
-    _bulk(Evacuation, evacuations)
-    return _photo_rows(plans)
+                                "ordered_by_id": engineer_id})
+    writer.add(Inspection, INSPECTION_COLUMNS, inspections)
+    writer.add(inspection_engineers, ("inspection_id", "user_id"), eng_links)
+    writer.add(Finding, FINDING_COLUMNS, findings)
+    writer.add(CorrectiveAction, ACTION_COLUMNS, actions)
+    writer.add(DeadlineExtension, EXTENSION_COLUMNS, extensions)
+    writer.add_rows(Escalation, [row for fp in plans for row in fp.escalation_rows])
+    writer.add_rows(Evacuation, evacuations)
+    return [iid, fnid, aid, xid]
 
 
-def _extension_row(xid: int, action_id: int, fp: PlannedFactory, previous: dt.date, x: Extension) -> dict:
-    return {"id": xid, "action_id": action_id, "requested_by_id": fp.owner_id,
-            "requested_at": dt.datetime.combine(x.asked, dt.time(10)), "reason": EXTENSION_REASON,
-            "previous_deadline": previous, "requested_deadline": x.new_deadline,
-            "status": (ExtensionStatus.APPROVED if x.approved else ExtensionStatus.DECLINED).value,
-            "decided_by_id": fp.engineer_id, "decided_at": dt.datetime.combine(x.decided, dt.time(15)),
-            "decision_comment": APPROVED_COMMENT if x.approved else DECLINED_COMMENT}
+def _extension_row(xid: int, action_id: int, fp: PlannedFactory, previous: dt.date, x: Extension) -> tuple:
+    """A decided extension, in ``EXTENSION_COLUMNS`` order."""
+    return (xid, action_id, fp.owner_id, dt.datetime.combine(x.asked, dt.time(10)), EXTENSION_REASON, previous,
+            x.new_deadline, (ExtensionStatus.APPROVED if x.approved else ExtensionStatus.DECLINED).value,
+            fp.engineer_id, dt.datetime.combine(x.decided, dt.time(15)),
+            APPROVED_COMMENT if x.approved else DECLINED_COMMENT)
 
 
 def _photo_rows(plans: list[PlannedFactory]) -> list[dict]:
@@ -679,45 +700,111 @@ def _demo_email(role: str, i: int, seed: int) -> str:
     return f"{role}{i}{suffix}@demo.factorysafe.test"
 
 
-def _bulk(target, rows: list[dict], chunk: int = 5000) -> None:
-    """Insert ``rows`` with one executemany per chunk.
+# Bulk rows are written per chunk of this many factories, then forgotten: memory stays flat at any size.
+CHUNK_FACTORIES = 250
+# Columns stamped with the time of writing when a row does not give them (their model default is "now").
+WRITE_TIMES = ("created_at", "updated_at", "uploaded_at", "requested_at")
 
-    On SQLite the statement is compiled once and every value goes through its column type's bind
-    processor (what ``session.execute(insert(table), rows)`` does per row) and then straight to the driver:
-    SQLAlchemy's per-row parameter handling costs several times the insert itself at 150,000 rows.
+
+class _Writer:
+    """Plain rows, buffered per table and written in the order they were added, then freed.
+
+    PostgreSQL with psycopg 3: ``COPY … FROM STDIN``; other databases: one executemany of tuples per table
+    (the statement built once). No ORM objects. Values go through each column type's own bind processor, so
+    what is stored is what an ORM or Core insert of the same values stores. A column a row does not give gets
+    its model's scalar default (the time of writing for ``WRITE_TIMES``), or is left to the database
+    (autoincrement ids, NULL).
     """
-    if not rows:
-        return
-    table = target.__table__ if hasattr(target, "__table__") else target
-    # every row of a chunk must have the same keys for executemany
-    keys = set().union(*(r.keys() for r in rows))
-    defaults = {c.name: (c.default.arg if c.default is not None and not callable(c.default.arg) else None)
-                for c in table.columns}
-    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    for c in table.columns:
-        if c.name in ("created_at", "updated_at", "uploaded_at", "requested_at") and c.name not in keys:
-            defaults[c.name] = now
-            keys.add(c.name)
-    conn = db.session.connection()
-    dialect = conn.dialect
-    if dialect.name != "sqlite":
-        norm = [{k: r.get(k, defaults.get(k)) for k in keys} for r in rows]
-        for i in range(0, len(norm), chunk):
-            db.session.execute(sa.insert(table), norm[i:i + chunk])
-        return
-    names = [c.name for c in table.columns if c.name in keys or c.default is not None]
-    for name in names:
-        if name not in keys and callable(table.c[name].default.arg):
-            raise ValueError(f"{table.name}.{name}: a Python-side default the bulk insert cannot compute")
-    compiled = sa.insert(table).compile(dialect=dialect, column_keys=names)
-    assert compiled.positional and set(compiled.positiontup) == set(names)
-    plan = [(name, defaults.get(name), table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
-            for name in compiled.positiontup]
-    params = [tuple(proc(v) if proc is not None and v is not None else v
-                    for name, default, proc in plan for v in (r.get(name, default),)) for r in rows]
-    sql = str(compiled)
-    for i in range(0, len(params), chunk):
-        conn.exec_driver_sql(sql, params[i:i + chunk])
+
+    def __init__(self) -> None:
+        self.now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        self.buffers: dict[tuple, list[tuple]] = {}
+        self._plans: dict[tuple, tuple] = {}
+
+    def add(self, target, columns: tuple[str, ...], rows: list[tuple]) -> int:
+        """Rows as tuples in ``columns`` order."""
+        table = target.__table__ if hasattr(target, "__table__") else target
+        self.buffers.setdefault((table, columns), []).extend(rows)
+        return len(rows)
+
+    def add_rows(self, target, rows: list[dict]) -> int:
+        """Rows as dicts; a key some rows lack takes the column's scalar default in them."""
+        if not rows:
+            return 0
+        table = target.__table__ if hasattr(target, "__table__") else target
+        keys = set().union(*(r.keys() for r in rows))
+        columns = tuple(c.name for c in table.columns if c.name in keys)
+        defaults = {c.name: _scalar_default(c) for c in table.columns}
+        return self.add(table, columns, [tuple(r.get(k, defaults[k]) for k in columns) for r in rows])
+
+    def _plan(self, dialect, table, columns: tuple[str, ...]) -> tuple:
+        """(all columns written, constant values appended to each row, [(index, bind processor)], statement)."""
+        key = (table, columns)
+        if key not in self._plans:
+            extra = [(c.name, self.now if c.name in WRITE_TIMES else _scalar_default(c)) for c in table.columns
+                     if c.name not in columns and (c.name in WRITE_TIMES or _scalar_default(c) is not None)]
+            names = columns + tuple(n for n, _ in extra)
+            processors = [(i, _memoised(p) if isinstance(table.c[n].type, MEMO_TYPES) else p)
+                          for i, n in enumerate(names)
+                          if (p := table.c[n].type._cached_bind_processor(dialect)) is not None]
+            quote = dialect.identifier_preparer.quote
+            target = f"{dialect.identifier_preparer.format_table(table)} ({', '.join(quote(n) for n in names)})"
+            if dialect.name == "postgresql" and dialect.driver == "psycopg":
+                statement = f"COPY {target} FROM STDIN"
+            elif dialect.paramstyle == "qmark":
+                statement = f"INSERT INTO {target} VALUES ({', '.join('?' * len(names))})"
+            else:
+                statement = sa.insert(table)
+            self._plans[key] = (names, tuple(v for _, v in extra), processors, statement)
+        return self._plans[key]
+
+    def flush(self) -> None:
+        conn = db.session.connection()
+        dialect = conn.dialect
+        for (table, columns), rows in self.buffers.items():
+            if not rows:
+                continue
+            names, extra, processors, statement = self._plan(dialect, table, columns)
+            if extra or processors:
+                rows = [_processed(r + extra, processors) for r in rows] if processors else [r + extra for r in rows]
+            if isinstance(statement, str) and statement.startswith("COPY"):
+                with conn.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
+                    for r in rows:
+                        copy.write_row(r)
+            elif isinstance(statement, str):
+                conn.exec_driver_sql(statement, rows)
+            else:  # any other database: Core insert, executemany of plain dicts
+                conn.execute(statement, [dict(zip(names, r)) for r in rows])
+        self.buffers = {}
+
+
+# Types with few distinct values in the demo (days, timestamps, flags, states): their processed values are reused.
+MEMO_TYPES = (sa.Date, sa.DateTime, sa.Boolean, sa.Enum)
+
+
+def _memoised(process):
+    memo: dict = {}
+
+    def run(value):
+        try:
+            return memo[value]
+        except KeyError:
+            out = memo[value] = process(value)
+            return out
+    return run
+
+
+def _processed(row: tuple, processors: list) -> tuple:
+    values = list(row)
+    for i, process in processors:
+        if values[i] is not None:
+            values[i] = process(values[i])
+    return tuple(values)
+
+
+def _scalar_default(column: sa.Column):
+    d = column.default
+    return d.arg if d is not None and d.is_scalar else None
 
 
 def reset_database() -> None:
