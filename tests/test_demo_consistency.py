@@ -112,7 +112,13 @@ def test_every_seeded_finding_agrees_with_the_catalogue_and_the_services_rules(a
     assert verified.exit_code == 0 and "intact" in verified.output, verified.output
 
 
-def test_demo_texts_name_only_catalogue_codes_and_fill_their_templates():
+def test_demo_texts_name_only_catalogue_codes_and_fill_their_templates(app):
+    # the catalogue is the app's own (factorysafe/state.py): read it inside an app context
+    with app.app_context():
+        _check_demo_texts()
+
+
+def _check_demo_texts():
     from factorysafe.demo import TEXTS, _texts_by_discipline
 
     codes = {h.code for h in hazards.catalogue()}
