@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import math
 import random
 from dataclasses import dataclass, field
@@ -424,7 +425,9 @@ def seed_demo(n_factories: int = 36, findings_per_factory: int = 75, seed: int =
     # --- plan every factory's story ------------------------------------------------------------
     weights = [c[6] for c in CLUSTERS]
     by_disc = _texts_by_discipline()
-    disc_names, disc_w = list(DISCIPLINE_WEIGHTS), list(DISCIPLINE_WEIGHTS.values())
+    disc_names = list(DISCIPLINE_WEIGHTS)
+    disc_cum = list(itertools.accumulate(DISCIPLINE_WEIGHTS.values()))  # what rng.choices(..., weights) computes
+    prefixes = {d: Discipline(d).prefix for d in disc_names}
     requalify_months = int(current_app.config.get("REQUALIFY_MONTHS", 18))
     fid = _next_id(Factory)
     by_services: list[PlannedFactory] = []  # their photo rows are written last, as the services' own
@@ -468,17 +471,19 @@ def seed_demo(n_factories: int = 36, findings_per_factory: int = 75, seed: int =
             pi = PlannedInspection(itype, on, state)
             fp.inspections.append(pi)
             seq = {d: 0 for d in disc_names}
+            published_on = pi.published_at.date() if pi.published_at else None
+            floors = FLOORS[: storeys] + ["roof"]
             for _ in range(count):
-                disc = rng.choices(disc_names, disc_w)[0]
+                disc = rng.choices(disc_names, cum_weights=disc_cum)[0]
                 code = rng.choice(by_disc[disc])
                 seq[disc] += 1
-                floor, area = rng.choice(FLOORS[: storeys] + ["roof"]), rng.choice(AREAS)
-                pf = _plan_finding(rng, code, on, floor, area, f"{Discipline(disc).prefix}-{seq[disc]}", filled_cache)
+                floor, area = rng.choice(floors), rng.choice(AREAS)
+                pf = _plan_finding(rng, code, on, floor, area, f"{prefixes[disc]}-{seq[disc]}", filled_cache)
                 pi.findings.append(pf)
                 if pf.values["immediate_danger"] and fp.evacuation is None and state == InspectionState.PUBLISHED:
                     fp.evacuation = (pf, on, floor)
                 if state == InspectionState.PUBLISHED and cap_agreed:
-                    _plan_action(rng, pf, on, pi.published_at.date(), today, good, diligence, keeps_extending)
+                    _plan_action(rng, pf, on, published_on, today, good, diligence, keeps_extending)
                 if pool and rng.random() < 0.35:
                     pf.photo = (rng.choice(pool), rng.random() < 0.05)
         if fp.evacuation:
@@ -744,8 +749,7 @@ class _Writer:
             extra = [(c.name, self.now if c.name in WRITE_TIMES else _scalar_default(c)) for c in table.columns
                      if c.name not in columns and (c.name in WRITE_TIMES or _scalar_default(c) is not None)]
             names = columns + tuple(n for n, _ in extra)
-            processors = [(i, _memoised(p) if isinstance(table.c[n].type, MEMO_TYPES) else p)
-                          for i, n in enumerate(names)
+            processors = [(i, p, isinstance(table.c[n].type, MEMO_TYPES)) for i, n in enumerate(names)
                           if (p := table.c[n].type._cached_bind_processor(dialect)) is not None]
             quote = dialect.identifier_preparer.quote
             target = f"{dialect.identifier_preparer.format_table(table)} ({', '.join(quote(n) for n in names)})"
@@ -765,8 +769,10 @@ class _Writer:
             if not rows:
                 continue
             names, extra, processors, statement = self._plan(dialect, table, columns)
-            if extra or processors:
-                rows = [_processed(r + extra, processors) for r in rows] if processors else [r + extra for r in rows]
+            if extra:
+                rows = [r + extra for r in rows]
+            if processors:
+                rows = _processed(rows, processors)
             if isinstance(statement, str) and statement.startswith("COPY"):
                 with conn.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
                     for r in rows:
@@ -778,28 +784,21 @@ class _Writer:
         self.buffers = {}
 
 
-# Types with few distinct values in the demo (days, timestamps, flags, states): their processed values are reused.
+# Types with few distinct values in the demo (days, timestamps, flags, states): each value is processed once.
 MEMO_TYPES = (sa.Date, sa.DateTime, sa.Boolean, sa.Enum)
 
 
-def _memoised(process):
-    memo: dict = {}
-
-    def run(value):
-        try:
-            return memo[value]
-        except KeyError:
-            out = memo[value] = process(value)
-            return out
-    return run
-
-
-def _processed(row: tuple, processors: list) -> tuple:
-    values = list(row)
-    for i, process in processors:
-        if values[i] is not None:
-            values[i] = process(values[i])
-    return tuple(values)
+def _processed(rows: list[tuple], processors: list) -> list[tuple]:
+    """``rows`` with each column's bind processor applied, column by column (None stays None)."""
+    columns = list(zip(*rows))
+    for i, process, few in processors:
+        values = columns[i]
+        if few:
+            done = {v: None if v is None else process(v) for v in set(values)}
+            columns[i] = map(done.__getitem__, values)
+        else:
+            columns[i] = [None if v is None else process(v) for v in values]
+    return list(zip(*columns))
 
 
 def _scalar_default(column: sa.Column):

@@ -225,6 +225,8 @@ def api_findings():
     if discipline:
         ids = ids.where(Finding.discipline == Discipline(discipline))
     action = [CorrectiveAction.finding_id == Finding.id]
+    if after is not None:  # the same bound on the action's side lets PostgreSQL start its index there too
+        action.append(CorrectiveAction.finding_id > after)
     if status:
         action.append(CorrectiveAction.status == ActionStatus(status))
     if overdue is not None:
