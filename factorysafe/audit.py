@@ -127,11 +127,21 @@ def record(
     ev.hash = event_hash(ev.prev_hash, ev.payload())
     db.session.add(ev)
     db.session.flush()
-    if factory_id is not None:  # the factory's status read model is recomputed before this transaction commits
-        from factorysafe.factories import status
-
-        status.mark_dirty(factory_id)
+    if factory_id is not None:  # e.g. the factory's status read model, recomputed before this transaction commits
+        for hook in _FACTORY_HOOKS:
+            hook(factory_id)
     return ev
+
+
+_FACTORY_HOOKS: list = []
+
+
+def on_factory_change(hook):
+    """Declare ``hook(factory_id)``, called by :func:`record` for every event about a factory (this module
+    imports none of its listeners: they register themselves, like ``factories.status``)."""
+    if hook not in _FACTORY_HOOKS:
+        _FACTORY_HOOKS.append(hook)
+    return hook
 
 
 @dataclass

@@ -70,6 +70,11 @@ def visible_states(user, factory_id: int | None) -> tuple[InspectionState, ...]:
     return PUBLIC_STATES
 
 
+def public_sql(inspection=Inspection):
+    """SQL condition: this inspection (``Inspection`` or an alias) is one the public may see."""
+    return inspection.state.in_(list(PUBLIC_STATES))
+
+
 def states_sql(states, inspection_id_column):
     """SQL condition: ``inspection_id_column`` names an inspection in one of ``states`` (None: any)."""
     if states is None or set(states) == set(ALL_STATES):

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from flask import Flask, current_app
 
-if TYPE_CHECKING:
-    from factorysafe.hazards.registry import Catalogue
-    from factorysafe.hazards.suggester import Model
-    from factorysafe.web import Panel
+# The types held (hazards.registry.Catalogue, hazards.suggester.Model, web.Panel) are named in comments only:
+# this module sits below every package and imports none of them.
+Catalogue = Model = Panel = Any
 
 KEY = "factorysafe"
 

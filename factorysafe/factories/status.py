@@ -29,13 +29,14 @@ from itertools import chain
 import sqlalchemy as sa
 from flask import current_app, has_app_context
 
+from factorysafe import audit, policy
 from factorysafe.actions.models import ActionStatus, CorrectiveAction, DeadlineExtension
 from factorysafe.actions.queries import count_rows, status_inputs, summarise
 from factorysafe.db import db, utcnow
 from factorysafe.factories.models import (
     AUDIENCES, STATUS_DISCIPLINES, Escalation, Evacuation, Factory, FactoryStatus, factory_status,
 )
-from factorysafe.inspections.models import Finding, Inspection, InspectionState, Photo
+from factorysafe.inspections.models import Finding, Inspection, Photo
 from factorysafe.policy import ALL_STATES, OWNER_STATES, PUBLIC_STATES
 
 AUDIENCE_STATES = {"public": PUBLIC_STATES, "owner": OWNER_STATES, "all": ALL_STATES}
@@ -49,7 +50,7 @@ BATCH = 2000  # factories per grouped query when many are recomputed
 # --- services: compute and store ---------------------------------------------------------------------
 def _published(ids) -> dict[int, tuple[int, dt.date | None]]:
     stmt = (sa.select(Inspection.factory_id, sa.func.count(Inspection.id), sa.func.max(Inspection.inspected_on))
-            .where(Inspection.state == InspectionState.PUBLISHED, Inspection.factory_id.in_(ids))
+            .where(policy.public_sql(), Inspection.factory_id.in_(ids))
             .group_by(Inspection.factory_id))
     return {fid: (n, last) for fid, n, last in db.session.connection().execute(stmt)}
 
@@ -196,6 +197,7 @@ def refresh_expired(today: dt.date, factory_ids=None) -> list[int]:
 
 
 # --- the hook: mark in the transaction, recompute before its commit -------------------------------
+@audit.on_factory_change
 def mark_dirty(factory_id: int | None) -> None:
     """Called by ``audit.record``: this factory's rows are recomputed before the transaction commits."""
     if factory_id is not None:

@@ -13,13 +13,14 @@ import sqlalchemy as sa
 from flask import abort, jsonify, request, url_for
 from flask_babel import force_locale
 
+from factorysafe import policy
 from factorysafe.actions.models import ActionStatus, CorrectiveAction, DeadlineExtension, ExtensionStatus
 from factorysafe.actions.queries import is_overdue_sql
 from factorysafe.actions.rules import CapStatus
 from factorysafe.db import db
 from factorysafe.errors import UserFacingError
 from factorysafe.labels import label
-from factorysafe.inspections.models import Discipline, Finding, Inspection, InspectionState
+from factorysafe.inspections.models import Discipline, Finding, Inspection
 from factorysafe.maps import exports, pages, services
 from factorysafe.maps.blueprint import bp
 from factorysafe.maps.services import DISCIPLINES
@@ -217,7 +218,7 @@ def api_findings():
     # The page's ids first, from findings alone walked in id order (the published inspection and the action's
     # filters as EXISTS, so the database stops after limit + 1 matches), then the public rows of those ids.
     ids = sa.select(Finding.id).where(sa.exists().where(Inspection.id == Finding.inspection_id,
-                                                        Inspection.state == InspectionState.PUBLISHED))
+                                                        policy.public_sql()))
     if after is not None:
         ids = ids.where(Finding.id > after)
     if factory_id is not None:

@@ -22,6 +22,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from factorysafe import policy
 from factorysafe import jobs
 from factorysafe.audit import AuditEvent
 from factorysafe.errors import error_response
@@ -30,7 +31,7 @@ from factorysafe.actions.queries import is_overdue_sql
 from factorysafe.actions.models import CorrectiveAction, DeadlineExtension, ExtensionStatus
 from factorysafe.db import db
 from factorysafe.factories.models import Evacuation, Factory
-from factorysafe.inspections.models import Discipline, Finding, Inspection, InspectionState
+from factorysafe.inspections.models import Discipline, Finding, Inspection
 from factorysafe.labels import DISCIPLINE as DISCIPLINE_LABELS, label
 from factorysafe.maps import services
 from factorysafe.maps.blueprint import bp
@@ -160,7 +161,7 @@ def public_findings_stmt(day: dt.date, extensions: bool = True):
         .join(ca, ca.finding_id == f.id)
         .join(i, i.id == f.inspection_id)
         .join(Factory, Factory.id == f.factory_id)
-        .where(i.state == InspectionState.PUBLISHED)
+        .where(policy.public_sql(i))
     )
     if extensions:
         approved = (

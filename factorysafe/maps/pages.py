@@ -5,18 +5,19 @@ import datetime as dt
 
 import sqlalchemy as sa
 
+from factorysafe import policy
 from factorysafe.actions.models import ActionStatus, CorrectiveAction, DeadlineExtension
 from factorysafe.actions.rules import deadline_state
 from factorysafe.db import db
 from factorysafe.factories.models import Evacuation
-from factorysafe.inspections.models import Discipline, Finding, FindingOrigin, Inspection, InspectionState, Photo
+from factorysafe.inspections.models import Discipline, Finding, FindingOrigin, Inspection, Photo
 from factorysafe.maps import services
 
 
 def published_inspections(factory_id: int) -> list[Inspection]:
     return list(db.session.scalars(
         sa.select(Inspection)
-        .where(Inspection.factory_id == factory_id, Inspection.state == InspectionState.PUBLISHED)
+        .where(Inspection.factory_id == factory_id, policy.public_sql())
         .order_by(Inspection.inspected_on, Inspection.id)
     ))
 
@@ -66,7 +67,7 @@ def public_photos(finding_ids: list[int]) -> dict[int, list[dict]]:
     # Two primary-key lookups rather than one join: SQLite would otherwise walk every published inspection.
     owner = dict(db.session.execute(sa.select(Finding.id, Finding.inspection_id).where(Finding.id.in_(finding_ids))).all())
     public = set(db.session.scalars(sa.select(Inspection.id).where(
-        Inspection.id.in_(set(owner.values())), Inspection.state == InspectionState.PUBLISHED)))
+        Inspection.id.in_(set(owner.values())), policy.public_sql())))
     published = {fid: iid for fid, iid in owner.items() if iid in public}
     stmt = (
         sa.select(Photo.finding_id, Photo.id, Photo.caption)
