@@ -20,7 +20,7 @@ from factorysafe.actions.rules import CapStatus
 from factorysafe.db import utcnow
 from factorysafe.factories import status
 from factorysafe.factories.models import STATUS_DISCIPLINES
-from factorysafe.inspections.models import Discipline, InspectionState
+from factorysafe.inspections.models import Discipline
 from factorysafe.maps import geo
 from factorysafe.policy import PUBLIC_STATES
 from factorysafe.state import state
@@ -28,7 +28,6 @@ from factorysafe.state import state
 DISCIPLINES = [d.value for d in Discipline]
 assert tuple(DISCIPLINES) == STATUS_DISCIPLINES
 STATUSES = [s.value for s in CapStatus]
-PUBLISHED = InspectionState.PUBLISHED
 #: Each request reads the rows written since this long before the previous read: a transaction that wrote its
 #: rows (``changed_at``, just before its commit) before that read but committed after it is not missed.
 OVERLAP = dt.timedelta(seconds=10)

@@ -27,7 +27,7 @@ from factorysafe.actions.models import ActionStatus, CorrectiveAction
 from factorysafe.actions.queries import factory_summaries
 from factorysafe.actions.rules import is_overdue
 from factorysafe import policy
-from factorysafe.policy import PRIVATE, PUBLIC  # noqa: F401 - the report audiences (PUBLIC used by views)
+from factorysafe.policy import PRIVATE
 from factorysafe.db import db
 from factorysafe.factories.models import Factory
 from factorysafe.inspections.models import Discipline, Finding, FindingOrigin, Inspection, Severity

@@ -30,7 +30,7 @@ def _send(kind: str, object_id: int, template: str, data: dict, download_name: s
     response = send_file(file, mimetype="application/pdf", download_name=download_name, as_attachment=False,
                          conditional=True, etag=fp, max_age=0)
     # The same URL gives signed-in engineers and owners a private version: never store it in shared caches.
-    public = data["audience"] == content.PUBLIC
+    public = data["audience"] == policy.PUBLIC
     response.headers["Cache-Control"] = "public, no-cache" if public else "private, no-cache"
     response.vary.add("Cookie")
     return response
