@@ -54,8 +54,12 @@ def test_map_shows_markers_filters_opens_popups_and_stays_on_the_server(page, li
     popup.wait_for()
     assert "Gazipur Behind Ltd" in popup.inner_text() and "Behind schedule" in popup.inner_text()
     assert "Fire" in popup.inner_text()
+    link = popup.get_by_role("link", name="Open the factory page")
+    assert link.get_attribute("href") == f"/factories/{world['behind']}"
+    # The popup pans the map into view; click once the map has come to rest, as a person would.
+    page.wait_for_function("!document.querySelector('.leaflet-pan-anim, .leaflet-zoom-anim')")
     with page.expect_navigation(url=f"{live_server.url}/factories/{world['behind']}"):
-        popup.get_by_role("link", name="Open the factory page").click()
+        link.click()
     assert page.get_by_role("heading", name="Gazipur Behind Ltd").is_visible()
     page.wait_for_selector("#factory-map[data-ready='1']")
 
