@@ -4,6 +4,7 @@
     .venv/bin/python bench/load.py --big             # 20,000 factories
     .venv/bin/python bench/load.py --quick           # 10 s per run (a smoke run)
     .venv/bin/python bench/load.py --users 20 --seconds 30
+    .venv/bin/python bench/load.py --baseline dedb951   # also the app as it was at that commit, in the same go
 
 Needs PostgreSQL: ``DATABASE_URL`` (default ``postgresql://postgres@127.0.0.1:5432/test``) names the server; a
 scratch database is created there, seeded with ``seed-demo --no-photos`` and dropped at the end. Everything
@@ -59,12 +60,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def seed(env: dict, factories: int) -> None:
+def seed(env: dict, factories: int, app_dir: Path = ROOT) -> None:
     flask = [str(BIN / "flask"), "--app", "factorysafe"]
-    subprocess.run([*flask, "init-db"], env=env, check=True, capture_output=True, timeout=600)
+    subprocess.run([*flask, "init-db"], env=env, cwd=app_dir, check=True, capture_output=True, timeout=600)
     t = time.perf_counter()
-    out = subprocess.run([*flask, "seed-demo", "--factories", str(factories), "--no-photos"], env=env, check=True,
-                         capture_output=True, text=True, timeout=3600).stdout
+    out = subprocess.run([*flask, "seed-demo", "--factories", str(factories), "--no-photos"], env=env, cwd=app_dir,
+                         check=True, capture_output=True, text=True, timeout=3600).stdout
     print(f"  {out.splitlines()[0]} (wall {time.perf_counter() - t:.0f} s)", flush=True)
 
 
@@ -151,6 +152,22 @@ class Gunicorn:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait()
 
+    def worker_rss_mb(self) -> list[float]:
+        """Resident memory of each worker process (MB), read from /proc."""
+        try:
+            children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text().split()
+        except OSError:
+            return []
+        sizes = []
+        for pid in children:
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue
+            kb = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
+            sizes.append(kb / 1024)
+        return sizes
+
     def errors(self) -> list[str]:
         """Tracebacks and worker failures gunicorn logged."""
         self.log.seek(0)
@@ -177,6 +194,40 @@ def locust(host: str, env: dict, users: int, seconds: int, csv_prefix: Path) -> 
     }
 
 
+def checkout(rev: str, into: Path) -> Path:
+    """The tree of ``rev`` (a commit of this repository) in ``into``, with its translations compiled."""
+    into.mkdir(parents=True)
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev], check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    subprocess.run([str(BIN / "pybabel"), "compile", "--use-fuzzy", "-d", str(into / "factorysafe" / "translations")],
+                   check=True, capture_output=True)
+    return into
+
+
+def run_pair(label: str, app_dir: Path, env: dict, args, seconds: int, tmp: Path, results: dict, hello: bool) -> None:
+    """Both modes against the app in ``app_dir`` (and hello-world beside it when ``hello``)."""
+    for reads_only in (False, True):
+        mode = "reads, no think time" if reads_only else "mix, think 0.5-1.5 s"
+        run_env = {**env, "BENCH_THINK": "0" if reads_only else "1", "BENCH_READS_ONLY": "1" if reads_only else "0"}
+        runs = [(label, "factorysafe:create_app()", app_dir)]
+        if hello:
+            runs.append(("hello-world", "hello_app:app", ROOT / "bench"))
+        for name, app, cwd in runs:
+            before = writes_in_db(env["DATABASE_URL"])
+            with Gunicorn(app, run_env, cwd) as server:
+                server.warm_up(WARM_UP)
+                print(f"{name:12} {mode}: {args.users} users, {seconds} s on {server.url} ...", flush=True)
+                r = locust(server.url, run_env, args.users, seconds, tmp / f"{name}-{int(reads_only)}")
+                logged = server.errors()
+                r["rss"] = server.worker_rss_mb()
+            r["found"] = writes_in_db(env["DATABASE_URL"]) - before if name != "hello-world" else None
+            results[(name, reads_only)] = r
+            for line in logged:
+                print(f"    server log: {line}")
+            for f in r["failures"]:
+                print(f"    failure: {f['Method']} {f['Name']}: {f['Error']} x{f['Occurrences']}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--big", action="store_true", help="seed 20,000 factories instead of 2,000")
@@ -184,6 +235,8 @@ def main() -> None:
     ap.add_argument("--users", type=int, default=50)
     ap.add_argument("--seconds", type=int, default=60)
     ap.add_argument("--quick", action="store_true", help="10 s per run: a smoke run")
+    ap.add_argument("--baseline", metavar="REV",
+                    help="also run the app as it was at commit REV (its own checkout and database) in the same go")
     args = ap.parse_args()
     seconds = 10 if args.quick else args.seconds
     factories = args.factories or (20_000 if args.big else 2_000)
@@ -191,33 +244,29 @@ def main() -> None:
     if not os.environ["DATABASE_URL"].startswith(("postgres://", "postgresql")):
         raise SystemExit("bench/load.py needs DATABASE_URL to name a PostgreSQL server")
 
-    with tempfile.TemporaryDirectory(prefix="fs_load_") as tmp, scratch_database(None, prefix="fs_load") as url:
+    results: dict = {}
+    variants = [("factorysafe", ROOT)]
+    with tempfile.TemporaryDirectory(prefix="fs_load_") as tmp:
         tmp = Path(tmp)
-        env = {**os.environ, "DATABASE_URL": url, "FACTORYSAFE_INSTANCE_PATH": str(tmp / "instance"),
-               "FACTORYSAFE_SECRET_KEY": secrets.token_hex(32), "BENCH_PLAN": str(tmp / "plan.json")}
-        print(f"Seeding {factories:,} factories into a scratch PostgreSQL database ...", flush=True)
-        seed(env, factories)
-        plan(url, tmp / "plan.json", args.users)
-        results = {}
-        for reads_only in (False, True):
-            mode = "reads, no think time" if reads_only else "mix, think 0.5-1.5 s"
-            run_env = {**env, "BENCH_THINK": "0" if reads_only else "1", "BENCH_READS_ONLY": "1" if reads_only else "0"}
-            for name, app, cwd in (("factorysafe", "factorysafe:create_app()", ROOT),
-                                   ("hello-world", "hello_app:app", ROOT / "bench")):
-                before = writes_in_db(url)
-                with Gunicorn(app, run_env, cwd) as server:
-                    server.warm_up(WARM_UP)
-                    print(f"{name:12} {mode}: {args.users} users, {seconds} s on {server.url} ...", flush=True)
-                    r = locust(server.url, run_env, args.users, seconds, tmp / f"{name}-{int(reads_only)}")
-                    logged = server.errors()
-                r["found"] = writes_in_db(url) - before if name == "factorysafe" else None
-                results[(name, reads_only)] = r
-                for line in logged:
-                    print(f"    server log: {line}")
-                for f in r["failures"]:
-                    print(f"    failure: {f['Method']} {f['Name']}: {f['Error']} x{f['Occurrences']}")
+        if args.baseline:
+            rev = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", args.baseline], check=True,
+                                 capture_output=True, text=True).stdout.strip()
+            variants.append((f"at {rev}", checkout(rev, tmp / "baseline")))
+        for i, (label, app_dir) in enumerate(variants):
+            with scratch_database(None, prefix="fs_load") as url:
+                env = {**os.environ, "DATABASE_URL": url, "FACTORYSAFE_INSTANCE_PATH": str(tmp / f"instance-{i}"),
+                       "FACTORYSAFE_SECRET_KEY": secrets.token_hex(32), "BENCH_PLAN": str(tmp / f"plan-{i}.json")}
+                if app_dir != ROOT:
+                    env["PYTHONPATH"] = str(app_dir)  # its package before the installed one
+                print(f"{label}: seeding {factories:,} factories into a scratch PostgreSQL database ...", flush=True)
+                seed(env, factories, app_dir)
+                plan(url, tmp / f"plan-{i}.json", args.users)
+                run_pair(label, app_dir, env, args, seconds, tmp, results, hello=(i == 0))
+    report(results, factories, args.users, seconds, [label for label, _ in variants])
 
-    print(f"\nfactorysafe at {factories:,} factories vs hello-world, gunicorn -w 4, {args.users} users, {seconds} s "
+
+def report(results: dict, factories: int, users: int, seconds: int, labels: list[str]) -> None:
+    print(f"\nfactorysafe at {factories:,} factories vs hello-world, gunicorn -w 4, {users} users, {seconds} s "
           f"per run (PostgreSQL; latencies in ms)")
     print(f"{'run':36} {'req/s':>8} {'p50':>6} {'p95':>6} {'p99':>6} {'requests':>9} {'errors':>7} "
           f"{'writes ok':>9} {'in db':>6}")
@@ -227,16 +276,23 @@ def main() -> None:
         writes = str(r["writes"]) if not reads_only else ""
         print(f"{name + ', ' + mode:36} {r['rps']:8.1f} {r['p50']:6.0f} {r['p95']:6.0f} {r['p99']:6.0f} "
               f"{r['requests']:9d} {r['errors']:7d} {writes:>9} {found:>6}")
-    for reads_only in (False, True):
-        fs, hw = results[("factorysafe", reads_only)], results[("hello-world", reads_only)]
-        mode = "reads, no think" if reads_only else "mix, think time"
-        print(f"ratio factorysafe / hello-world, {mode}: req/s {fs['rps'] / max(hw['rps'], 1e-9):.2f}, "
-              f"p50 {fs['p50'] / max(hw['p50'], 1):.1f}x, p95 {fs['p95'] / max(hw['p95'], 1):.1f}x, "
-              f"p99 {fs['p99'] / max(hw['p99'], 1):.1f}x")
-    print("\nfactorysafe per page (requests, errors, p50, p95 ms):")
-    for reads_only in (False, True):
-        for page, (n, err, p50, p95) in sorted(results[("factorysafe", reads_only)]["per_name"].items()):
-            print(f"  {'reads' if reads_only else 'mix':5} {page:32} {n:7d} {err:5d} {p50:7.0f} {p95:7.0f}")
+    for label in labels:
+        for reads_only in (False, True):
+            fs, hw = results[(label, reads_only)], results[("hello-world", reads_only)]
+            mode = "reads, no think" if reads_only else "mix, think time"
+            print(f"ratio {label} / hello-world, {mode}: req/s {fs['rps'] / max(hw['rps'], 1e-9):.2f}, "
+                  f"p50 {fs['p50'] / max(hw['p50'], 1):.1f}x, p95 {fs['p95'] / max(hw['p95'], 1):.1f}x, "
+                  f"p99 {fs['p99'] / max(hw['p99'], 1):.1f}x")
+    for (name, reads_only), r in results.items():
+        if r.get("rss"):
+            mode = "reads, no think" if reads_only else "mix, think time"
+            print(f"memory per worker after {name}, {mode}: "
+                  + ", ".join(f"{mb:.0f}" for mb in sorted(r["rss"])) + " MB")
+    for label in labels:
+        print(f"\n{label} per page (requests, errors, p50, p95 ms):")
+        for reads_only in (False, True):
+            for page, (n, err, p50, p95) in sorted(results[(label, reads_only)]["per_name"].items()):
+                print(f"  {'reads' if reads_only else 'mix':5} {page:32} {n:7d} {err:5d} {p50:7.0f} {p95:7.0f}")
 
 
 if __name__ == "__main__":

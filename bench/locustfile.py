@@ -8,7 +8,7 @@ Environment (set by ``bench/load.py``):
 - ``BENCH_THINK``: ``1`` for 0.5–1.5 s think time between tasks, ``0`` for none;
 - ``BENCH_READS_ONLY``: ``1`` for the public reads alone.
 
-Mix: 90 % public reads (``/map``, ``/factories/<id>``, ``/api/v1/factories``, ``/api/v1/findings``, ``/hazards``,
+Mix: 90 % public reads (``/map`` with the ``/map/markers.json`` it fetches, ``/factories/<id>``, ``/api/v1/factories``, ``/api/v1/findings``, ``/hazards``,
 ``/open-data``); 10 % writes: owners comment on an action of their factory (``POST /actions/<id>/comments``),
 engineers verify or reject a pending fix. A write counts as confirmed on a redirect (the app's answer to a
 successful form) or a 2xx; its form is fetched first and the CSRF token and version parsed from it.
@@ -32,6 +32,8 @@ READ_WEIGHT, WRITE_WEIGHT = (1, 0) if READS_ONLY else (9, 1)
 _lock = threading.Lock()
 _owners = itertools.cycle(PLAN.get("owners") or [["", []]])
 _engineers = itertools.cycle(PLAN.get("engineers") or [["", []]])
+API_DEPTH = 5  # readers page up to five pages deep, following ``next``
+_pages: dict[str, list[tuple[str, int]]] = {}  # per list: page URLs seen so far, with their depth
 CSRF = re.compile(r'name="([\w-]*csrf_token)"[^>]*value="([^"]+)"')
 
 
@@ -61,20 +63,40 @@ class Visitor(HttpUser):
     # --- reads (the public) ---------------------------------------------------------------------
     @task(READ_WEIGHT * 10)
     def reads(self) -> None:
-        page = random.choices(["map", "factory", "api_factories", "api_findings", "hazards", "open_data"],
+        kind = random.choices(["map", "factory", "api_factories", "api_findings", "hazards", "open_data"],
                               [2, 4, 1, 1, 1, 1])[0]
-        if page == "map":
-            self.client.get("/map", name="/map")
-        elif page == "factory":
+        if kind == "map":
+            answer = self.client.get("/map", name="/map")
+            if "markers.json" in answer.text:  # what the map page fetches (a baseline may inline its markers)
+                self.client.get("/map/markers.json", name="/map/markers.json")
+        elif kind == "factory":
             self.client.get(f"/factories/{random.choice(self.factories)}", name="/factories/[id]")
-        elif page == "api_factories":
-            self.client.get(f"/api/v1/factories?page={random.randint(1, 5)}", name="/api/v1/factories")
-        elif page == "api_findings":
-            self.client.get(f"/api/v1/findings?page={random.randint(1, 5)}", name="/api/v1/findings")
-        elif page == "hazards":
+        elif kind == "api_factories":
+            self._api_page("/api/v1/factories")
+        elif kind == "api_findings":
+            self._api_page("/api/v1/findings")
+        elif kind == "hazards":
             self.client.get("/hazards", name="/hazards")
         else:
             self.client.get("/open-data", name="/open-data")
+
+    def _api_page(self, first: str) -> None:
+        """One of the first ``API_DEPTH`` pages of a list, reached by the cursors earlier answers gave."""
+        with _lock:
+            url, depth = random.choice(_pages.setdefault(first, [(first, 1)]))
+        answer = self.client.get(url, name=first)
+        try:
+            body = answer.json() if answer.ok else {}
+        except ValueError:
+            body = {}
+        following = body.get("next") if isinstance(body, dict) else None
+        if not following and isinstance(body, dict) and isinstance(body.get("page"), int) and body.get("items"):
+            following = f"{first}?page={body['page'] + 1}"  # a baseline (bench/load.py --baseline) that pages by number
+        if following and depth < API_DEPTH:
+            with _lock:
+                known = _pages[first]
+                if len(known) < 200 and all(u != following for u, _ in known):
+                    known.append((following, depth + 1))
 
     # --- writes (owners and engineers) ------------------------------------------------------------
     @task(WRITE_WEIGHT * 10)

@@ -33,7 +33,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app
 
-from factorysafe.db import db
+from factorysafe.db import analyze, db
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -255,6 +255,7 @@ def restore_backup(path: Path, force: bool = False) -> Summary:
                       str(Path(tmp) / db_name)], _pg_env(db.engine.url))
         db.engine.dispose()
         _restore_files(tar, manifest)
+    analyze()  # a dump carries no planner statistics
     check_restored(manifest)
     return Summary(Path(path), manifest)
 

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from flask import Blueprint, current_app
 
 from factorysafe.actions import services
-from factorysafe.db import db, init_db
+from factorysafe.db import analyze, db, init_db
 
 bp = Blueprint("cli", __name__, cli_group=None)
 
@@ -75,6 +75,7 @@ def seed_demo_command(n_factories, findings_per_factory, seed, reset, if_empty, 
         db.session.rollback()
         raise click.ClickException(str(exc)) from None
     _rebuild_status()  # bulk-inserted rows bypass the read model's hook: fill it once for all
+    analyze()  # statistics for the planner, which would otherwise plan for empty tables
     took = time.perf_counter() - started
     click.echo(f"Seeded {report.factories} factories, {report.inspections} inspections, {report.findings} findings, "
                f"{report.photos} photos in {took:.1f} s.")
