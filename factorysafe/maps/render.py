@@ -5,6 +5,8 @@ those lists with the app's own static files and drop what the map does not use.
 """
 from __future__ import annotations
 
+import json
+
 import folium
 from branca.element import Element, Figure, MacroElement
 from flask import current_app, url_for
@@ -177,23 +179,36 @@ def map_key(data: PublicData) -> tuple:
     return (tuple(sorted(total.items())), tuple(sorted(behind.items())), tuple(districts_of(data)))
 
 
-def marker_rows(data: PublicData) -> tuple[list[list], list[str]]:
-    """Compact rows for the browser: [lat, lon, id, name, status index, danger, open[4], overdue[4],
-    district index, evacuation date or 0]."""
+def _marker_part(r: dict) -> tuple[str, str]:
+    """A factory's marker row as JSON around its district index: ``[lat, lon, id, name, status index, danger,
+    open[4], overdue[4]`` and ``evacuation date or 0]``."""
+    head = json.dumps([round(r["latitude"], 5), round(r["longitude"], 5), r["id"], r["name"],
+                       STATUSES.index(r["cap_status"].value), 1 if r["immediate_danger"] else 0,
+                       [r["open"][d] for d in DISCIPLINES], [r["overdue"][d] for d in DISCIPLINES]],
+                      ensure_ascii=False, separators=(",", ":"))
+    evac = r["evacuation"]
+    return head[:-1], json.dumps(evac["ordered_on"].isoformat() if evac else 0)
+
+
+def markers_json(data: PublicData) -> bytes:
+    """Every public factory's marker for the browser, as compact JSON: {"districts": [name], "rows": [[lat, lon,
+    id, name, status index, danger, open[4], overdue[4], district index, evacuation date or 0]]}.
+
+    Each factory's part is encoded once and kept in the data set while its row is unchanged, so after a change
+    only the changed factories are encoded again and the rest is joined."""
     districts = districts_of(data)
     index = {d: i for i, d in enumerate(districts)}
+    parts = data.markers
     rows = []
     for r in data.factories:
         if r["latitude"] is None or r["longitude"] is None:
             continue
-        evac = r["evacuation"]
-        rows.append([
-            round(r["latitude"], 5), round(r["longitude"], 5), r["id"], r["name"],
-            STATUSES.index(r["cap_status"].value), 1 if r["immediate_danger"] else 0,
-            [r["open"][d] for d in DISCIPLINES], [r["overdue"][d] for d in DISCIPLINES],
-            index.get(r["district"], -1), evac["ordered_on"].isoformat() if evac else 0,
-        ])
-    return rows, districts
+        part = parts.get(r["id"])
+        if part is None:
+            part = parts[r["id"]] = _marker_part(r)
+        rows.append(f"{part[0]},{index.get(r['district'], -1)},{part[1]}]")
+    names = json.dumps(districts, ensure_ascii=False, separators=(",", ":"))
+    return f'{{"districts":{names},"rows":[{",".join(rows)}]}}'.encode()
 
 
 def district_stats(data: PublicData) -> tuple[dict, dict]:

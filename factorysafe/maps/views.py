@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import gzip
-import json
 
 from flask import Response, abort, current_app, render_template, request, session, url_for
 from flask_babel import get_locale
@@ -90,9 +89,7 @@ def markers_payload(data) -> tuple[bytes, bytes]:
     ck = cache_key("map-markers", data.key)
     entry = cache.get(ck)
     if entry is None:
-        rows, districts = render.marker_rows(data)
-        body = json.dumps({"districts": districts, "rows": rows}, ensure_ascii=False,
-                          separators=(",", ":")).encode()
+        body = render.markers_json(data)
         entry = (body, gzip.compress(body, 6))
         # content-addressed, so never stale: MAP_CACHE_SECONDS only bounds how long an unused payload is kept
         cache.set(ck, entry, timeout=int(current_app.config["MAP_CACHE_SECONDS"]))
