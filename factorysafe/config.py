@@ -32,6 +32,12 @@ class Defaults:
     DCR_IMMEDIATE_DANGER = 2.0  # over this: immediate danger, evacuate
     MAP_TILE_URL = None  # a web tile layer is added only when configured
     MAP_TILE_ATTRIBUTION = ""
+    # Flask-Compress: gzip (every browser has it; cheaper than brotli per request) for HTML, CSS, JS and JSON of
+    # 500 bytes or more; streamed answers and files that are already compressed (exports, markers) pass as they are.
+    COMPRESS_ALGORITHM = "gzip"
+    COMPRESS_LEVEL = 6
+    COMPRESS_MIN_SIZE = 500
+    COMPRESS_STREAMS = False
     MAP_CACHE_SECONDS = 60  # how long an unused public map markers payload stays in the cache (0: no limit)
     HAZARD_CATALOGUE_PATH = None  # a TOML hazard catalogue; None: the shipped factorysafe/hazards/catalogue.toml
     REPORT_PHOTO_PX = 1000  # long side of a photo in a PDF report: 85 mm wide at ~300 dpi

@@ -11,6 +11,7 @@ from typing import Callable
 import sqlalchemy as sa
 from flask import Blueprint, current_app, jsonify, redirect, render_template, url_for
 from flask_login import current_user, login_required
+from flask_compress import Compress
 from flask_wtf.csrf import CSRFProtect
 
 from factorysafe import policy
@@ -18,6 +19,7 @@ from factorysafe.db import db
 from factorysafe.state import state
 
 csrf = CSRFProtect()
+compress = Compress()  # gzip for pages and JSON answers (the map page is 250 KB of HTML, about 40 KB gzipped)
 bp = Blueprint("main", __name__)
 
 
@@ -146,6 +148,7 @@ def readyz():
 
 def init_app(app) -> None:
     csrf.init_app(app)
+    compress.init_app(app)
     app.register_blueprint(bp)
     # The domain panels are installed by ``blueprints.init_app`` (``install_panels``) once their views are imported.
     app.jinja_env.globals["today"] = today

@@ -1,0 +1,33 @@
+"""Pages and JSON answers travel gzip-compressed to browsers that accept it (Flask-Compress); files and answers
+that are already compressed pass unchanged."""
+import gzip
+
+from helpers_maps import public_world
+
+
+def test_map_page_is_gzipped_when_accepted_and_identical_when_unpacked(app, client, build):
+    public_world(app, build)
+    plain = client.get("/map")
+    zipped = client.get("/map", headers={"Accept-Encoding": "gzip"})
+    assert plain.status_code == zipped.status_code == 200
+    assert "Content-Encoding" not in plain.headers
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in zipped.headers["Vary"]
+    assert gzip.decompress(zipped.get_data()) == plain.get_data()
+    assert len(zipped.get_data()) < len(plain.get_data()) / 3
+
+
+def test_api_json_is_gzipped_and_markers_are_not_compressed_twice(app, client, build):
+    public_world(app, build)
+    api = client.get("/api/v1/factories", headers={"Accept-Encoding": "gzip"})
+    assert api.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(api.get_data()).startswith(b"{")
+    markers = client.get("/map/markers.json", headers={"Accept-Encoding": "gzip"})
+    assert markers.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(markers.get_data()).startswith(b'{"districts"')  # gzip once, not twice
+
+
+def test_small_answers_are_sent_as_they_are(client):
+    health = client.get("/healthz", headers={"Accept-Encoding": "gzip"})
+    assert health.status_code == 200 and len(health.get_data()) < 500
+    assert "Content-Encoding" not in health.headers  # under COMPRESS_MIN_SIZE: gzip would not pay
