@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import gzip
 import importlib.util
 import statistics
 import sys
