@@ -23,8 +23,6 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale
 from PIL import Image, ImageOps
-from weasyprint import HTML
-from weasyprint.text.fonts import FontConfiguration
 
 from factorysafe.db import db
 from factorysafe.inspections.models import Photo
@@ -128,6 +126,10 @@ def render_pdf(template: str, content: dict) -> bytes:
         html = current_app.jinja_env.get_template(f"reports/{template}").render(
             c=content, fmt=Formats(content["lang"]), photo_urls=_photo_urls(content), font_dir=FONT_DIR.as_uri(),
         )
+    # WeasyPrint (about 25 MB once imported) is loaded by the first render, not by every web worker at start
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+
     font_config = FontConfiguration()
     document = HTML(string=html, base_url=str(TEMPLATE_DIR) + "/")
     pdf = document.write_pdf(font_config=font_config)
