@@ -43,7 +43,7 @@ def _link_page(purpose: TokenPurpose, token: str, operation, template: str, done
 @bp.route("/invite/<token>", methods=["GET", "POST"])
 def accept_invite(token: str):
     return _link_page(TokenPurpose.INVITE, token, services.accept_invite, "auth/accept_invite.html",
-                      _("Your password is set and your account is active. Sign in with your e-mail address and it."))
+                      _("Your password is set and your account is active. Sign in now."))
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
