@@ -316,3 +316,27 @@ def test_account_pages_in_bangla(app, client, build, admin):
     assert "qwertyuiop" not in weak.get_data(as_text=True)  # passwords are never echoed back
     sent = client.post("/password/forgot?lang=bn", data={"email": "admin@example.test"})
     assert english_words(sent.get_data(as_text=True), names) == set()
+
+
+def test_invitations_are_sent_by_smtp_when_configured_and_wait_in_the_outbox_when_it_fails(app, client, admin):
+    import email
+    import email.policy
+    import socket
+
+    from factorysafe.actions.models import OutboxMessage
+    from helpers_actions import SMTPSink
+
+    with SMTPSink() as sink:
+        app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=sink.port, MAIL_FROM="noreply@factorysafe.test")
+        assert client.post("/admin/users/invite", data={"email": "mailed@example.test", "role": "engineer"}).status_code == 302
+        assert [m["to"] for m in sink.messages] == [["mailed@example.test"]]
+        mail = email.message_from_string(sink.messages[0]["data"], policy=email.policy.default)
+        assert "/invite/" in mail.get_content() and "factorysafe" in mail["Subject"]
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        app.config["SMTP_PORT"] = s.getsockname()[1]
+        r = client.post("/admin/users/invite", data={"email": "queued@example.test", "role": "engineer"})
+    assert r.status_code == 302 and user_row(app, "queued@example.test") is not None
+    with app.app_context():
+        unsent = db.session.scalars(sa.select(OutboxMessage.recipient).where(OutboxMessage.sent_at.is_(None))).all()
+    assert unsent == ["queued@example.test"]

@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 200
 
-#: The most common passwords, lower case, one a line (see ``common-passwords.txt.gz``'s note in README).
+#: The 10,000 most common passwords, lower case, one a line (provenance and licence: common-passwords.LICENSE).
 COMMON_PASSWORDS_FILE = Path(__file__).with_name("common-passwords.txt.gz")
 
 #: What an account not yet accepted holds instead of a password hash: no password ever matches it.

@@ -349,12 +349,14 @@ def deliver_mail() -> None:
     """After the commit: send the outbox (a background job when Redis is configured). No SMTP configured:
     nothing is sent and the messages wait in the outbox. A failing SMTP server is logged, not shown: the
     message stays in the outbox and ``flask reminders`` sends it later."""
+    from redis.exceptions import RedisError
+
     from factorysafe import jobs
 
     if not current_app.config["SMTP_HOST"]:
         return
     try:
         jobs.enqueue("factorysafe.actions.services:send_outbox")
-    except (OSError, smtplib.SMTPException):
+    except (OSError, smtplib.SMTPException, RedisError):
         db.session.rollback()
         current_app.logger.warning("Sending account e-mail failed; it stays in the outbox.", exc_info=True)
