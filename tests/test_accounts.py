@@ -340,3 +340,19 @@ def test_invitations_are_sent_by_smtp_when_configured_and_wait_in_the_outbox_whe
     with app.app_context():
         unsent = db.session.scalars(sa.select(OutboxMessage.recipient).where(OutboxMessage.sent_at.is_(None))).all()
     assert unsent == ["queued@example.test"]
+
+
+def test_a_link_works_once_even_when_two_requests_race(app, client, admin):
+    """Both requests read the token as unused; the conditional UPDATE lets only the first one use it."""
+    from factorysafe.auth import services
+    from factorysafe.auth.models import TokenPurpose
+
+    client.post("/password/forgot", data={"email": "admin@example.test"})
+    token = link_in_last_mail(app, "admin@example.test", "password/reset").rsplit("/", 1)[1]
+    with app.app_context():
+        first = services.token_for(token, TokenPurpose.RESET)  # the racing request found the token unused
+        services.reset_password(token, GOOD)
+        db.session.commit()
+        with pytest.raises(services.TokenError) as refused:
+            services._use(first)  # the racing request, which checked the token before this commit
+        assert refused.value.status == 410
