@@ -9,6 +9,8 @@ from __future__ import annotations
 def init_app(app) -> None:
     from factorysafe.actions import views as _actions_views  # noqa: F401 - routes and panels
     from factorysafe.actions.blueprint import bp as actions
+    from factorysafe.auth import admin_views as _admin_views, password_views as _password_views  # noqa: F401
+    from factorysafe.auth.blueprint import bp as accounts
     from factorysafe.factories import views as _factories_views  # noqa: F401
     from factorysafe.factories.blueprint import bp as factories
     from factorysafe.hazards import views as _hazards_views  # noqa: F401
@@ -20,7 +22,7 @@ def init_app(app) -> None:
     from factorysafe.reports import views as _reports_views  # noqa: F401
     from factorysafe.reports.blueprint import bp as reports
 
-    for bp in (factories, inspections, hazards, actions, maps, reports):
+    for bp in (factories, inspections, hazards, actions, maps, reports, accounts):
         app.register_blueprint(bp)
     from factorysafe.web import install_panels
 

@@ -59,8 +59,12 @@ def create_user_command(email, role, factory_ids, name, password_stdin):
 @click.option("--no-photos", is_flag=True, help="Skip demo photos.")
 def seed_demo_command(n_factories, findings_per_factory, seed, reset, if_empty, no_photos):
     """Fill the database with realistic demo factories, inspections, findings and accounts."""
-    from factorysafe.demo import database_has_factories, reset_database, seed_demo
+    from factorysafe.demo import DemoRefused, database_has_factories, refuse_in_production, reset_database, seed_demo
 
+    try:
+        refuse_in_production()
+    except DemoRefused as exc:
+        raise click.ClickException(str(exc)) from None
     if reset:
         reset_database()
     elif database_has_factories():

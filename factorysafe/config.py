@@ -64,6 +64,11 @@ class Defaults:
     LOG_JSON = False  # JSON log lines with request ids and one access line per request (on under `make serve`)
     LOG_LEVEL = "INFO"  # level of the JSON logs
     READY_MIN_FREE_MB = 500  # /readyz fails when the instance folder's disk has less free space than this
+    PRODUCTION = False  # a real deployment: seed-demo refuses to run and demo accounts cannot sign in
+    PUBLIC_BASE_URL = None  # e.g. https://factorysafe.example.org: address used in e-mailed links; None: the request's
+    INVITE_TOKEN_HOURS = 7 * 24  # how long an invitation link works
+    RESET_TOKEN_MINUTES = 60  # how long a password reset link works
+    DEMO_CHECK_SECONDS = 60  # how often pages re-check whether the database holds demo accounts (for the banner)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
 

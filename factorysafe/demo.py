@@ -34,6 +34,7 @@ from factorysafe import audit, hazards
 from factorysafe.actions.models import ActionStatus, CorrectiveAction, DeadlineExtension, ExtensionStatus
 from factorysafe.actions.rules import add_months
 from factorysafe.auth.models import PASSWORD_METHOD, Role, User
+from factorysafe.auth.queries import forget_demo_accounts
 from factorysafe.db import db
 from factorysafe.factories.models import Escalation, Evacuation, Factory, factory_owners
 from factorysafe.inspections.models import (
@@ -377,6 +378,7 @@ def seed_demo(n_factories: int = 36, findings_per_factory: int = 75, seed: int =
     """
     from factorysafe.uploads import ingest_photo
 
+    refuse_in_production()
     rng = random.Random(seed)
     today = today or dt.date.today()
     report = SeedReport()
@@ -386,27 +388,28 @@ def seed_demo(n_factories: int = 36, findings_per_factory: int = 75, seed: int =
     hashes = {role: generate_password_hash(pw, method=PASSWORD_METHOD) for role, pw in DEMO_PASSWORDS.items()}
     uid = _next_id(User)
     users = [{"id": uid, "email": f"admin{seed}@demo.factorysafe.test" if seed != 1 else "admin@demo.factorysafe.test",
-              "name": "Programme administrator", "role": Role.ADMIN.value, "password_hash": hashes["admin"]}]
+              "name": "Programme administrator", "role": Role.ADMIN.value, "password_hash": hashes["admin"], "is_demo": True}]
     n_eng = max(2, min(40, n_factories // 50 + 2))
     engineer_ids = []
     for i in range(n_eng):
         uid += 1
         engineer_ids.append(uid)
         users.append({"id": uid, "email": _demo_email("engineer", i + 1, seed), "name": f"Engineer {i + 1}",
-                      "role": Role.ENGINEER.value, "password_hash": hashes["engineer"]})
+                      "role": Role.ENGINEER.value, "password_hash": hashes["engineer"], "is_demo": True})
     n_owners = max(1, math.ceil(n_factories / 2))
     owner_ids = []
     for i in range(n_owners):
         uid += 1
         owner_ids.append(uid)
         users.append({"id": uid, "email": _demo_email("owner", i + 1, seed), "name": f"Owner {i + 1}",
-                      "role": Role.OWNER.value, "password_hash": hashes["owner"]})
+                      "role": Role.OWNER.value, "password_hash": hashes["owner"], "is_demo": True})
     existing = set(db.session.scalars(sa.select(User.email).where(User.email.in_([u["email"] for u in users]))))
     if existing:
         raise ValueError(f"Demo accounts already exist ({sorted(existing)[0]}, ...): use another --seed or --reset.")
     writer = _Writer()
     writer.add_rows(User, users)
     writer.flush()
+    forget_demo_accounts()  # pages show the "Demo data" banner from now on
     report.accounts = [(users[0]["email"], "admin", DEMO_PASSWORDS["admin"]),
                        (users[1]["email"], "engineer", DEMO_PASSWORDS["engineer"]),
                        (users[1 + n_eng]["email"], "owner", DEMO_PASSWORDS["owner"])]
@@ -807,6 +810,20 @@ def _scalar_default(column: sa.Column):
 
 
 def reset_database() -> None:
-    """Delete every row (keeps the schema). Used by ``seed-demo --reset``."""
+    """Delete every row (keeps the schema). Used by ``seed-demo --reset``; refused in production."""
+    refuse_in_production()
     for table in reversed(db.metadata.sorted_tables):
         db.session.execute(table.delete())
+    forget_demo_accounts()
+
+
+class DemoRefused(ValueError):
+    """Demo data is not written on a production deployment."""
+
+
+def refuse_in_production() -> None:
+    """Demo accounts have published passwords: a production deployment (``PRODUCTION``) gets none."""
+    if current_app.config["PRODUCTION"]:
+        raise DemoRefused("This is a production deployment (PRODUCTION is set): demo data and demo accounts, whose "
+                          "passwords are published, are not written here. Unset FACTORYSAFE_PRODUCTION on a "
+                          "test or training deployment.")

@@ -27,6 +27,7 @@ def _tables() -> dict:
     from factorysafe.actions.models import ActionStatus, ExtensionStatus
     from factorysafe.actions.rules import CapStatus, DeadlineState
     from factorysafe.auth.models import Role
+    from factorysafe.auth.rules import AccountState
     from factorysafe.inspections.models import Discipline, FindingOrigin, InspectionState, InspectionType, Severity
 
     DISCIPLINE = {
@@ -85,12 +86,17 @@ def _tables() -> dict:
         DeadlineState.OVERDUE: _l("Overdue"),
         DeadlineState.REPORTED_NOT_VERIFIED: _l("Reported fixed, not yet verified"),
     }
+    ACCOUNT_STATE = {
+        AccountState.INVITED: _l("Invited"),
+        AccountState.ACTIVE: _l("Active"),
+        AccountState.DEACTIVATED: _l("Deactivated"),
+    }
     status_enums = (CapStatus, ActionStatus, DeadlineState, ExtensionStatus, InspectionState, Severity)
     return {name: value for name, value in locals().items() if name.isupper() or name == "status_enums"}
 
 
 _TABLE_NAMES = ("DISCIPLINE", "SEVERITY", "INSPECTION_TYPE", "INSPECTION_STATE", "FINDING_ORIGIN", "ROLE",
-                "ACTION_STATUS", "EXTENSION_STATUS", "CAP_STATUS", "DEADLINE_STATE")
+                "ACTION_STATUS", "EXTENSION_STATUS", "CAP_STATUS", "DEADLINE_STATE", "ACCOUNT_STATE")
 
 
 def __getattr__(name: str):

@@ -45,7 +45,8 @@ def world(app, build):
 def _fill(rule, w) -> dict | None:
     values = {"action_id": w["secret"].action_id, "finding_id": w["secret"].id, "inspection_id": w["draft"].id,
               "photo_id": w["photo"], "kind": "thumb", "extension_id": w["extension"],
-              "factory_id": w["factory"].id, "evacuation_id": 10**6, "filename": "css/app.css"}
+              "factory_id": w["factory"].id, "evacuation_id": 10**6, "filename": "css/app.css",
+              "user_id": w["owner"].id, "token": "not-a-token"}
     if not set(rule.arguments) <= set(values):
         return None
     return {a: values[a] for a in rule.arguments}

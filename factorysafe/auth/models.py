@@ -39,6 +39,8 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    is_demo: Mapped[bool] = mapped_column(default=False, server_default=sa.false(), index=True,
+                                          doc="Made by seed-demo with a published password; refused in production.")
 
     factories: Mapped[list["Factory"]] = relationship(  # noqa: F821
         secondary="factory_owners", back_populates="owners", order_by="Factory.name"
@@ -72,3 +74,25 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"
+
+
+class TokenPurpose(enum.StrEnum):
+    INVITE = "invite"  # accept an invitation: set the first password, activate the account
+    RESET = "reset"  # forgot password: set a new one
+
+
+class AccountToken(db.Model):
+    """A single-use, expiring link sent by e-mail. Only the SHA-256 of the token is stored: the link in
+    the e-mail is the one copy of the secret (``factorysafe.auth.rules.token_digest``)."""
+
+    __tablename__ = "account_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[TokenPurpose] = mapped_column(str_enum(TokenPurpose, length=16))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True, doc="Hex SHA-256 of the token in the link.")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column()
+    used_at: Mapped[dt.datetime | None] = mapped_column(doc="Set once: the link was used (or replaced, or revoked).")
+
+    user: Mapped[User] = relationship()
