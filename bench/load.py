@@ -51,6 +51,7 @@ from factorysafe.db import scratch_database  # noqa: E402
 BIN = Path(sys.executable).parent
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/test"
 WARM_UP = ["/map", "/factories/1", "/api/v1/factories", "/api/v1/findings", "/hazards", "/open-data", "/login"]
+PRELOAD: list[str] = []  # ["--preload"] with --preload: the app is built before the workers fork
 WRITE_NAMES = ("POST /actions/[id]/comments", "POST /actions/[id]/verify", "POST /actions/[id]/reject")
 
 
@@ -114,7 +115,7 @@ class Gunicorn:
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(
-            [str(BIN / "gunicorn"), "-w", "4", "-b", f"127.0.0.1:{self.port}", "--timeout", "60", app],
+            [str(BIN / "gunicorn"), "-w", "4", "-b", f"127.0.0.1:{self.port}", "--timeout", "60", *PRELOAD, app],
             env=env, cwd=cwd, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
 
     def __enter__(self) -> "Gunicorn":
@@ -152,8 +153,9 @@ class Gunicorn:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait()
 
-    def worker_rss_mb(self) -> list[float]:
-        """Resident memory of each worker process (MB), read from /proc."""
+    def worker_rss_mb(self) -> list[tuple[float, float]]:
+        """Resident and proportional memory (RSS, PSS: shared pages divided among the processes sharing them) of
+        each worker process (MB), read from /proc."""
         try:
             children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text().split()
         except OSError:
@@ -161,11 +163,11 @@ class Gunicorn:
         sizes = []
         for pid in children:
             try:
-                status = Path(f"/proc/{pid}/status").read_text()
+                rollup = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
             except OSError:
                 continue
-            kb = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
-            sizes.append(kb / 1024)
+            kb = {line.split(":")[0]: int(line.split()[1]) for line in rollup if line.startswith(("Rss:", "Pss:"))}
+            sizes.append((kb.get("Rss", 0) / 1024, kb.get("Pss", 0) / 1024))
         return sizes
 
     def errors(self) -> list[str]:
@@ -235,10 +237,13 @@ def main() -> None:
     ap.add_argument("--users", type=int, default=50)
     ap.add_argument("--seconds", type=int, default=60)
     ap.add_argument("--quick", action="store_true", help="10 s per run: a smoke run")
+    ap.add_argument("--preload", action="store_true", help="gunicorn --preload (as make serve runs it)")
     ap.add_argument("--baseline", metavar="REV",
                     help="also run the app as it was at commit REV (its own checkout and database) in the same go")
     args = ap.parse_args()
     seconds = 10 if args.quick else args.seconds
+    if args.preload:
+        PRELOAD.append("--preload")
     factories = args.factories or (20_000 if args.big else 2_000)
     os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
     if not os.environ["DATABASE_URL"].startswith(("postgres://", "postgresql")):
@@ -286,8 +291,9 @@ def report(results: dict, factories: int, users: int, seconds: int, labels: list
     for (name, reads_only), r in results.items():
         if r.get("rss"):
             mode = "reads, no think" if reads_only else "mix, think time"
-            print(f"memory per worker after {name}, {mode}: "
-                  + ", ".join(f"{mb:.0f}" for mb in sorted(r["rss"])) + " MB")
+            print(f"memory per worker after {name}, {mode}: RSS "
+                  + ", ".join(f"{rss:.0f}" for rss, _ in sorted(r["rss"])) + " MB; PSS "
+                  + ", ".join(f"{pss:.0f}" for _, pss in sorted(r["rss"])) + " MB")
     for label in labels:
         print(f"\n{label} per page (requests, errors, p50, p95 ms):")
         for reads_only in (False, True):

@@ -37,6 +37,7 @@ def gunicorn_settings(config) -> dict:
         "workers": int(config["SERVE_WORKERS"]),
         "threads": int(config["SERVE_THREADS"]),
         "worker_class": "gthread",
+        "preload_app": bool(config["SERVE_PRELOAD"]),
         "timeout": int(config["SERVE_TIMEOUT"]),
         "graceful_timeout": 30,
         "forwarded_allow_ips": "127.0.0.1,::1",  # trust X-Forwarded-* from a reverse proxy on this host
@@ -68,6 +69,7 @@ bind = _settings["bind"]
 workers = _settings["workers"]
 threads = _settings["threads"]
 worker_class = _settings["worker_class"]
+preload_app = _settings["preload_app"]
 timeout = _settings["timeout"]
 graceful_timeout = _settings["graceful_timeout"]
 forwarded_allow_ips = _settings["forwarded_allow_ips"]
@@ -75,3 +77,14 @@ accesslog = _settings["accesslog"]
 errorlog = _settings["errorlog"]
 loglevel = _settings["loglevel"]
 logconfig_dict = _settings["logconfig_dict"]
+
+
+def post_fork(server, worker):  # noqa: ARG001 - gunicorn's hook signature
+    """With ``preload_app`` the app is built once in the master and shared by the forked workers (its imported
+    libraries stay in shared memory); each worker then opens database connections of its own."""
+    if preload_app:
+        from factorysafe.db import db
+        from factorysafe.wsgi import app
+
+        with app.app_context():
+            db.engine.dispose(close=False)  # never use a connection the master may have opened
