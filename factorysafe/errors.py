@@ -27,6 +27,7 @@ MESSAGES = {
     405: (_l("Not allowed"), _l("That action is not possible here.")),
     409: (_l("Conflict"), _l("Someone else changed this in the meantime. Reload to see their change, then try again.")),
     413: (_l("Too large"), _l("The upload is too large. Photos may be at most {limit} MB each; send fewer at once.")),
+    429: (_l("Too many requests"), _l("Too many requests from your address. Please wait a minute, then try again.")),
     500: (_l("Something went wrong"), _l("The error was logged and nothing was half-saved. Please try again.")),
 }
 
