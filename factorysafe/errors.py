@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from factorysafe.db import db
 
@@ -100,6 +100,15 @@ def stale_data(e):
 @bp.app_errorhandler(CSRFError)
 def csrf_error(e):
     return error_response(400, _("The form expired or was sent from another site. Reload the page and send it again."))
+
+
+@bp.app_errorhandler(SecurityError)
+def untrusted_host(e):
+    """A ``Host`` not in ``TRUSTED_HOSTS``: no URL of this site can be built for it, so no page layout."""
+    message = _("This site does not answer to that host name.")
+    if wants_json_response():
+        return jsonify(error={"status": 400, "title": str(MESSAGES[400][0]), "message": message}), 400
+    return message, 400, {"Content-Type": "text/plain; charset=utf-8"}
 
 
 @bp.app_errorhandler(HTTPException)

@@ -59,9 +59,12 @@ def key_prefix(config) -> str:
 
 def init_app(app) -> None:
     trust_proxies(app)
-    app_limiter = Limiter(get_remote_address, storage_uri=storage_uri(app.config), strategy=STRATEGY,
-                          key_prefix=key_prefix(app.config), storage_options={"wrap_exceptions": True},
-                          enabled=app.config["RATELIMIT_ENABLED"])
+    uri = storage_uri(app.config)
+    options = {"wrap_exceptions": True}  # storage failures raise limits' StorageError (see _ask)
+    if uri.startswith(("redis://", "rediss://", "redis+unix://")):
+        options.update(socket_timeout=2, socket_connect_timeout=2)  # a hung Redis must not hang sign-in
+    app_limiter = Limiter(get_remote_address, storage_uri=uri, strategy=STRATEGY, key_prefix=key_prefix(app.config),
+                          storage_options=options, enabled=app.config["RATELIMIT_ENABLED"])
     app_limiter.init_app(app)
     state(app).limiter = app_limiter
 

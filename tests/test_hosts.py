@@ -61,10 +61,14 @@ class TestTrustedHosts:
     def test_an_untrusted_host_gets_400(self, client):
         response = client.get("/", headers={"Host": EVIL})
         assert response.status_code == 400
-        assert EVIL not in response.get_data(as_text=True)
+        text = response.get_data(as_text=True)
+        assert "does not answer to that host name" in text and EVIL not in text
+        bangla = client.get("/?lang=bn", headers={"Host": EVIL})
+        assert bangla.status_code == 400 and "হোস্ট" in bangla.get_data(as_text=True)
 
     def test_an_untrusted_host_gets_400_on_the_api_too(self, client, two_findings):
-        assert client.get("/api/v1/findings?limit=1", headers={"Host": EVIL}).status_code == 400
+        response = client.get("/api/v1/findings?limit=1", headers={"Host": EVIL})
+        assert response.status_code == 400 and response.get_json()["error"]["status"] == 400
 
     def test_trusted_hosts_are_served(self, client, two_findings):
         assert client.get("/", headers={"Host": "safety.example.org"}).status_code == 200
