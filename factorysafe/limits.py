@@ -13,7 +13,8 @@ A limit is a setting in ``config.Defaults`` holding Flask-Limiter's rate text ("
 * ``limits.guard(SETTING, *keys, message=...)`` - count one try, raise :class:`TooManyRequests` (429) when over.
 
 ``limits.limiter`` is the current app's Limiter, for Flask-Limiter's own ``with limits.limiter.limit(...):``
-around a block of a view.
+around a block of a view (over the limit: a 429 page). Not as a decorator at import time: there is no app
+then, and each app makes its own Limiter.
 """
 from __future__ import annotations
 
