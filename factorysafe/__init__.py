@@ -22,9 +22,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config is not None:
         app.config.from_mapping(test_config)
     app.config["SQLALCHEMY_DATABASE_URI"] = config.normalise_db_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    config.normalise_hosts(app.config)
     config.ensure_secret_key(app.config, app.instance_path)
 
-    from factorysafe import auth, blueprints, cache, cli, db, errors, i18n, models, state, web  # noqa: F401 - models: every table
+    from factorysafe import auth, blueprints, cache, cli, db, errors, i18n, limits, models, state, web  # noqa: F401 - models: every table
 
     from factorysafe import logs
 
@@ -32,6 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     state.init_app(app)  # app.extensions["factorysafe"]: this app's caches, catalogue and panels
     db.init_app(app)
     cache.init_app(app)
+    limits.init_app(app)
     auth.init_app(app)
     i18n.init_app(app)
     web.init_app(app)

@@ -5,7 +5,9 @@ Order (later wins): these defaults, ``instance/config.py``, environment variable
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -66,12 +68,21 @@ class Defaults:
     LOG_LEVEL = "INFO"  # level of the JSON logs
     READY_MIN_FREE_MB = 500  # /readyz fails when the instance folder's disk has less free space than this
     PRODUCTION = False  # a real deployment: seed-demo refuses to run and demo accounts cannot sign in
-    PUBLIC_BASE_URL = None  # e.g. https://factorysafe.example.org: address used in e-mailed links; None: the request's
     INVITE_TOKEN_HOURS = 7 * 24  # how long an invitation link works
     RESET_TOKEN_MINUTES = 60  # how long a password reset link works
     DEMO_CHECK_SECONDS = 60  # how often pages re-check whether the database holds demo accounts (for the banner)
-    SESSION_COOKIE_HTTPONLY = True
-    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_HTTPONLY = True  # scripts cannot read the session cookie
+    SESSION_COOKIE_SAMESITE = "Lax"  # other sites' forms and scripts do not send it
+    SESSION_COOKIE_SECURE = False  # True when served over HTTPS: the cookie is then never sent over plain http
+    PERMANENT_SESSION_LIFETIME = dt.timedelta(hours=12)  # a sign-in lasts at most this long (also any copy of its cookie)
+    LOGIN_RATE_LIMIT = "5/minute;20/hour"  # failed sign-ins per e-mail address and IP address; then 429 until it passes
+    LOGIN_IP_RATE_LIMIT = "30/minute;200/hour"  # failed sign-ins per IP address, whatever the e-mail address
+    PDF_RENDER_RATE_LIMIT = "6/minute"  # PDF reports rendered (not served from the cache) per IP for anonymous visitors
+    RATELIMIT_ENABLED = True  # False switches every rate limit off
+    PROXY_FIX_X_FOR = 0  # reverse proxies in front adding X-Forwarded-For (1 behind one nginx): client IPs come from it
+    RATELIMIT_STORAGE_URI = None  # where rate limits count (e.g. redis://...); None: REDIS_URL when set, else memory
+    TRUSTED_HOSTS = None  # ["safety.example.org"] (or "a,b" in the environment): other Host headers get 400; None: any
+    PUBLIC_BASE_URL = None  # "https://safety.example.org": base of the API's absolute URLs and e-mailed links; None: request's host
 
 
 def normalise_db_url(url: str) -> str:
@@ -80,6 +91,14 @@ def normalise_db_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix):]
     return url
+
+
+def normalise_hosts(config) -> None:
+    """``TRUSTED_HOSTS`` as Flask wants it: a list, or None for "any host" (an empty list or text means any)."""
+    hosts = config["TRUSTED_HOSTS"]
+    if isinstance(hosts, str):
+        hosts = [h for h in re.split(r"[\s,]+", hosts) if h]
+    config["TRUSTED_HOSTS"] = list(hosts) if hosts else None
 
 
 def from_environment(config) -> None:

@@ -33,7 +33,7 @@ from werkzeug.security import generate_password_hash
 from factorysafe import audit, hazards
 from factorysafe.actions.models import ActionStatus, CorrectiveAction, DeadlineExtension, ExtensionStatus
 from factorysafe.actions.rules import add_months
-from factorysafe.auth.models import PASSWORD_METHOD, Role, User
+from factorysafe.auth.models import PASSWORD_METHOD, Role, User, new_session_token
 from factorysafe.auth.queries import forget_demo_accounts
 from factorysafe.db import db
 from factorysafe.factories.models import Escalation, Evacuation, Factory, factory_owners
@@ -388,21 +388,24 @@ def seed_demo(n_factories: int = 36, findings_per_factory: int = 75, seed: int =
     hashes = {role: generate_password_hash(pw, method=PASSWORD_METHOD) for role, pw in DEMO_PASSWORDS.items()}
     uid = _next_id(User)
     users = [{"id": uid, "email": f"admin{seed}@demo.factorysafe.test" if seed != 1 else "admin@demo.factorysafe.test",
-              "name": "Programme administrator", "role": Role.ADMIN.value, "password_hash": hashes["admin"], "is_demo": True}]
+              "name": "Programme administrator", "role": Role.ADMIN.value, "password_hash": hashes["admin"],
+              "session_token": new_session_token(), "is_demo": True}]
     n_eng = max(2, min(40, n_factories // 50 + 2))
     engineer_ids = []
     for i in range(n_eng):
         uid += 1
         engineer_ids.append(uid)
         users.append({"id": uid, "email": _demo_email("engineer", i + 1, seed), "name": f"Engineer {i + 1}",
-                      "role": Role.ENGINEER.value, "password_hash": hashes["engineer"], "is_demo": True})
+                      "role": Role.ENGINEER.value, "password_hash": hashes["engineer"],
+                      "session_token": new_session_token(), "is_demo": True})
     n_owners = max(1, math.ceil(n_factories / 2))
     owner_ids = []
     for i in range(n_owners):
         uid += 1
         owner_ids.append(uid)
         users.append({"id": uid, "email": _demo_email("owner", i + 1, seed), "name": f"Owner {i + 1}",
-                      "role": Role.OWNER.value, "password_hash": hashes["owner"], "is_demo": True})
+                      "role": Role.OWNER.value, "password_hash": hashes["owner"],
+                      "session_token": new_session_token(), "is_demo": True})
     existing = set(db.session.scalars(sa.select(User.email).where(User.email.in_([u["email"] for u in users]))))
     if existing:
         raise ValueError(f"Demo accounts already exist ({sorted(existing)[0]}, ...): use another --seed or --reset.")

@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from factorysafe.db import db
 
@@ -27,6 +27,7 @@ MESSAGES = {
     405: (_l("Not allowed"), _l("That action is not possible here.")),
     409: (_l("Conflict"), _l("Someone else changed this in the meantime. Reload to see their change, then try again.")),
     413: (_l("Too large"), _l("The upload is too large. Photos may be at most {limit} MB each; send fewer at once.")),
+    429: (_l("Too many requests"), _l("Too many requests from your address. Please wait a minute, then try again.")),
     500: (_l("Something went wrong"), _l("The error was logged and nothing was half-saved. Please try again.")),
 }
 
@@ -99,6 +100,15 @@ def stale_data(e):
 @bp.app_errorhandler(CSRFError)
 def csrf_error(e):
     return error_response(400, _("The form expired or was sent from another site. Reload the page and send it again."))
+
+
+@bp.app_errorhandler(SecurityError)
+def untrusted_host(e):
+    """A ``Host`` not in ``TRUSTED_HOSTS``: no URL of this site can be built for it, so no page layout."""
+    message = _("This site does not answer to that host name.")
+    if wants_json_response():
+        return jsonify(error={"status": 400, "title": str(MESSAGES[400][0]), "message": message}), 400
+    return message, 400, {"Content-Type": "text/plain; charset=utf-8"}
 
 
 @bp.app_errorhandler(HTTPException)

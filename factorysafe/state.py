@@ -1,8 +1,8 @@
 """Everything an app keeps between requests, in one object per app: ``app.extensions["factorysafe"]``.
 
 Nothing here is process-wide: two apps created in one process (tests, a CLI next to a server) each have
-their own hazard catalogue, suggester model, district caches, public map cache, dashboard panels and PDF
-render counter, and never see each other's.
+their own hazard catalogue, suggester model, district caches, public map cache, dashboard panels, PDF
+render counter and rate limiter, and never see each other's.
 
 Access it with :func:`state` inside an app context (a request, ``app.app_context()``, a CLI command), or
 ``state(app)`` with an app object at hand (a background thread, a benchmark).
@@ -46,6 +46,9 @@ class AppState:
     render_lock: threading.Lock = field(default_factory=threading.Lock)
     pdf_renders: int = 0  # how many times WeasyPrint ran for this app (tests read it to prove cache hits)
     pdf_lock: threading.Lock = field(default_factory=threading.Lock)
+    limiter: Any = None  # this app's flask_limiter.Limiter (factorysafe.limits)
+    limiter_fallback: Any = None  # in-memory counts while the limiter's Redis does not answer
+    limiter_lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 def init_app(app: Flask) -> AppState:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 import sqlalchemy as sa
-from flask import Blueprint, current_app, jsonify, redirect, render_template, url_for
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_compress import Compress
 from flask_wtf.csrf import CSRFProtect
@@ -49,6 +49,20 @@ def dashboard_panel(roles: tuple[str, ...], template: str, order: int = 50):
         return fn
 
     return decorator
+
+
+def base_url() -> str:
+    """Scheme and host of this site's absolute URLs: ``PUBLIC_BASE_URL`` when set (then a crafted ``Host``
+    header never reaches an answer), else the request's own."""
+    return (current_app.config["PUBLIC_BASE_URL"] or request.host_url).rstrip("/")
+
+
+def external_url(endpoint: str, **values) -> str:
+    """The absolute URL of ``endpoint``: the one way the site builds one (``url_for(..., _external=True)``
+    would copy the request's ``Host`` header)."""
+    if current_app.config["PUBLIC_BASE_URL"]:
+        return base_url() + url_for(endpoint, **values)
+    return url_for(endpoint, **values, _external=True)
 
 
 def percent(rate) -> str:

@@ -12,12 +12,19 @@ login_manager.login_message_category = "info"
 
 
 @login_manager.user_loader
-def load_user(user_id: str):
+def load_user(session_id: str):
+    """The user of a session: ``"<id>:<session token>"`` (``User.get_id``). A token changed since (sign-out,
+    new password) or anything else makes the request anonymous."""
     from factorysafe.auth.models import User
     from factorysafe.db import db
 
+    user_id, _, token = session_id.partition(":")
+    if not (user_id.isascii() and user_id.isdigit()) or len(user_id) > 18 or not token:
+        return None
     user = db.session.get(User, int(user_id))
-    return user if user is not None and user.active else None
+    if user is None or not user.active or not user.has_session_token(token):
+        return None
+    return user
 
 
 def init_app(app) -> None:

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
+import hmac
+import secrets
 
 import sqlalchemy as sa
 from flask_login import UserMixin
@@ -29,6 +32,27 @@ class Role(enum.StrEnum):
 PASSWORD_METHOD = "scrypt"
 
 
+def new_session_token() -> str:
+    """A fresh random session token (see :meth:`User.rotate_session`)."""
+    return secrets.token_urlsafe(24)
+
+
+@functools.cache
+def _dummy_password_hash() -> str:
+    """A scrypt hash of a random password, made once per process: checked for unknown and inactive accounts
+    so that signing in costs the same work whether or not the account exists."""
+    return generate_password_hash(secrets.token_urlsafe(16), method=PASSWORD_METHOD)
+
+
+def password_matches(user: "User | None", password: str) -> bool:
+    """Is ``password`` right for an active ``user``? One scrypt check in every case: an unknown or inactive
+    account is checked against a dummy hash, so the answer's timing does not tell which e-mails have accounts."""
+    if user is None or not user.active:
+        check_password_hash(_dummy_password_hash(), password)
+        return False
+    return user.check_password(password)
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
 
@@ -41,13 +65,28 @@ class User(UserMixin, db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     is_demo: Mapped[bool] = mapped_column(default=False, server_default=sa.false(), index=True,
                                           doc="Made by seed-demo with a published password; refused in production.")
+    session_token: Mapped[str] = mapped_column(
+        sa.String(64), default=new_session_token,
+        doc="Part of the sign-in cookie; changed at sign-out and password change, which ends every other session.")
 
     factories: Mapped[list["Factory"]] = relationship(  # noqa: F821
         secondary="factory_owners", back_populates="owners", order_by="Factory.name"
     )
 
     def set_password(self, password: str) -> None:
+        """Set the password; every session signed in with the old one ends (the session token changes)."""
         self.password_hash = generate_password_hash(password, method=PASSWORD_METHOD)
+        self.rotate_session()
+
+    def rotate_session(self) -> None:
+        """End every session of this account: sign-in cookies carry the token, which no longer matches."""
+        self.session_token = new_session_token()
+
+    def get_id(self) -> str:  # Flask-Login: what the session cookie stores
+        return f"{self.id}:{self.session_token}"
+
+    def has_session_token(self, token: str) -> bool:
+        return bool(self.session_token) and hmac.compare_digest(self.session_token.encode(), token.encode())
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

@@ -10,7 +10,7 @@ import binascii
 import json
 
 import sqlalchemy as sa
-from flask import abort, jsonify, request, url_for
+from flask import abort, jsonify, request
 from flask_babel import force_locale
 
 from factorysafe import policy
@@ -24,7 +24,7 @@ from factorysafe.inspections.models import Discipline, Finding, Inspection
 from factorysafe.maps import exports, pages, services
 from factorysafe.maps.blueprint import bp
 from factorysafe.maps.services import DISCIPLINES
-from factorysafe.web import today
+from factorysafe.web import base_url, external_url, today
 
 MAX_PER_PAGE = 500
 DEFAULT_PER_PAGE = 100
@@ -108,8 +108,7 @@ def _page_answer(items: list[dict], more: bool, kind: str, last_id: int | None, 
     answer = {"items": items, "limit": limit}
     if more and last_id is not None:
         args = {k: v for k, v in request.args.items() if k not in (*CURSOR_ARGS, "per_page", "limit")}
-        answer["next"] = url_for(request.endpoint, **args, limit=limit, after=encode_cursor(kind, last_id),
-                                 _external=True)
+        answer["next"] = external_url(request.endpoint, **args, limit=limit, after=encode_cursor(kind, last_id))
     return jsonify(answer)
 
 
@@ -138,7 +137,7 @@ def factory_item(r: dict) -> dict:
         "immediate_danger": r["immediate_danger"],
         "evacuation_in_force_since": evac["ordered_on"].isoformat() if evac else None,
         "last_inspected_on": r["last_inspected_on"].isoformat() if r["last_inspected_on"] else None,
-        "url": url_for("maps.factory_page", factory_id=r["id"], _external=True),
+        "url": external_url("maps.factory_page", factory_id=r["id"]),
     }
 
 
@@ -176,7 +175,7 @@ def api_factory(factory_id: int):
                                         if r["safety_committee_trained_on"] else None),
         "inspections": [{"id": i.id, "type": i.type.value, "inspected_on": i.inspected_on.isoformat()}
                         for i in pages.published_inspections(factory_id)],
-        "findings_url": url_for("maps.api_findings", factory_id=factory_id, _external=True),
+        "findings_url": external_url("maps.api_findings", factory_id=factory_id),
     })
     return jsonify(item)
 
@@ -334,7 +333,7 @@ def openapi_document() -> dict:
                                 "until it is absent (there is no total). Also as files (and gzip-compressed as .gz): "
                                 "/exports/factories.csv, /exports/factories.geojson, /exports/findings.csv; one "
                                 "factory's findings: /factories/{id}/findings.csv."},
-        "servers": [{"url": request.host_url.rstrip("/")}],
+        "servers": [{"url": base_url()}],
         "paths": {
             "/api/v1/factories": {"get": {
                 "summary": "Factories with a published inspection, filtered, by id, a page at a time (follow next).",

@@ -18,6 +18,7 @@ import os
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Callable
 
 import sqlalchemy as sa
 from flask import current_app
@@ -139,13 +140,18 @@ def render_pdf(template: str, content: dict) -> bytes:
     return pdf
 
 
-def cached_report(kind: str, object_id: int, template: str, content: dict) -> tuple[Path, str]:
-    """Path of the PDF for ``content`` (rendered now if not cached) and its fingerprint."""
+def cached_report(kind: str, object_id: int, template: str, content: dict,
+                  before_render: Callable[[], None] | None = None) -> tuple[Path, str]:
+    """Path of the PDF for ``content`` (rendered now if not cached) and its fingerprint.
+
+    ``before_render()`` is called only when the PDF must be rendered (it may refuse by raising)."""
     fp = fingerprint(content)
     folder = reports_root() / kind / str(object_id)
     prefix = f"{content['lang']}-{content['audience']}-"
     path = folder / f"{prefix}{fp}.pdf"
     if not path.exists():
+        if before_render is not None:
+            before_render()
         data = render_pdf(template, content)
         _write_atomic(path, data)
         for old in folder.glob(f"{prefix}*.pdf"):

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from flask import abort, request, send_file
+from flask_babel import gettext as _
 from flask_login import current_user
 
-from factorysafe import policy
+from factorysafe import limits, policy
 from factorysafe.db import db
 from factorysafe.factories.models import Factory
 from factorysafe.inspections.models import Inspection
@@ -20,12 +21,19 @@ def _lang() -> str:
     return lang if lang in LANGS else "en"
 
 
+def _count_render() -> None:
+    """A PDF is about to be rendered (seconds of CPU): anonymous visitors may start only so many per IP."""
+    if not current_user.is_authenticated:
+        limits.guard("PDF_RENDER_RATE_LIMIT", message=_("Too many reports were made from your address just now. "
+                                                        "Please wait a minute, then try again."))
+
+
 def _send(kind: str, object_id: int, template: str, data: dict, download_name: str):
-    path, fp = pdf.cached_report(kind, object_id, template, data)
+    path, fp = pdf.cached_report(kind, object_id, template, data, before_render=_count_render)
     try:
         file = open(path, "rb")
     except FileNotFoundError:  # replaced by a newer version between the two lines: make it again
-        path, fp = pdf.cached_report(kind, object_id, template, data)
+        path, fp = pdf.cached_report(kind, object_id, template, data, before_render=_count_render)
         file = open(path, "rb")
     response = send_file(file, mimetype="application/pdf", download_name=download_name, as_attachment=False,
                          conditional=True, etag=fp, max_age=0)
