@@ -77,6 +77,7 @@ class Defaults:
     PERMANENT_SESSION_LIFETIME = dt.timedelta(hours=12)  # a sign-in lasts at most this long (also any copy of its cookie)
     LOGIN_RATE_LIMIT = "5/minute;20/hour"  # failed sign-ins per e-mail address and IP address; then 429 until it passes
     LOGIN_IP_RATE_LIMIT = "30/minute;200/hour"  # failed sign-ins per IP address, whatever the e-mail address
+    ACCOUNT_LINK_RATE_LIMIT = "10/minute;50/hour"  # per IP: forgot-password requests, invitation and reset forms sent
     PDF_RENDER_RATE_LIMIT = "6/minute"  # PDF reports rendered (not served from the cache) per IP for anonymous visitors
     RATELIMIT_ENABLED = True  # False switches every rate limit off
     PROXY_FIX_X_FOR = 0  # reverse proxies in front adding X-Forwarded-For (1 behind one nginx): client IPs come from it

@@ -180,6 +180,7 @@ def test_deactivate_ends_access_and_reactivate_restores_it(app, build, admin, cl
     again = client.post(f"/admin/users/{u.id}/deactivate")
     assert again.status_code == 409 and "already deactivated" in again.get_data(as_text=True)
     assert client.post(f"/admin/users/{u.id}/reactivate").status_code == 302
+    assert other.get("/dashboard").status_code == 302  # reactivation does not revive a session from before
     assert other.post("/login", data={"email": "leaving@example.test", "password": "correct horse battery"}).status_code == 302
     assert verbs(app, u.id) == ["create_user", "deactivate_user", "reactivate_user"]
 
@@ -248,6 +249,21 @@ def test_forgot_password_answers_the_same_whoever_asks(app, client, build):
     assert outbox(app, "nobody@example.test") == [] and outbox(app, "gone@example.test") == []
     empty = client.post("/password/forgot", data={"email": ""})
     assert empty.status_code == 400
+
+
+def test_forgot_password_and_link_forms_are_rate_limited_per_connection(app, client, build):
+    """Over ACCOUNT_LINK_RATE_LIMIT (10 a minute by default) the form answers 429, as typed, and sends nothing."""
+    build.user("owner", email="often@example.test")
+    for _ in range(10):
+        assert client.post("/password/forgot", data={"email": "often@example.test"}).status_code == 200
+    sent = len(outbox(app, "often@example.test"))
+    r = client.post("/password/forgot", data={"email": "often@example.test"})
+    assert r.status_code == 429
+    page = r.get_data(as_text=True)
+    assert "Too many requests" in page and 'value="often@example.test"' in page
+    assert len(outbox(app, "often@example.test")) == sent
+    bn = client.post("/password/forgot?lang=bn", data={"email": "often@example.test"})
+    assert bn.status_code == 429 and "Too many requests" not in bn.get_data(as_text=True)
 
 
 def test_reset_link_sets_a_new_password_once(app, client, auth, build):

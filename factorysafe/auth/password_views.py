@@ -8,6 +8,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
+from factorysafe import limits
 from factorysafe.auth import services
 from factorysafe.auth.blueprint import apply, bp
 from factorysafe.auth.forms import ChangePasswordForm, ForgotPasswordForm, SetPasswordForm
@@ -15,6 +16,10 @@ from factorysafe.auth.models import TokenPurpose
 from factorysafe.auth.services import TokenError
 from factorysafe.db import db
 from factorysafe.web import dashboard_panel
+
+
+def _too_many() -> str:
+    return _("Too many requests from your connection. Please wait a few minutes, then try again.")
 
 
 def _link_page(purpose: TokenPurpose, token: str, operation, template: str, done: str):
@@ -27,6 +32,9 @@ def _link_page(purpose: TokenPurpose, token: str, operation, template: str, done
     form = SetPasswordForm()
     status = 200
     if form.validate_on_submit():
+        if not limits.hit("ACCOUNT_LINK_RATE_LIMIT"):
+            flash(_too_many(), "error")
+            return render_template(template, form=form, email=user.email), 429
         refused = apply(form, lambda: operation(token, form.password.data))
         if refused is None:
             flash(done, "info")
@@ -56,6 +64,9 @@ def reset_password(token: str):
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
+        if not limits.hit("ACCOUNT_LINK_RATE_LIMIT"):
+            flash(_too_many(), "error")
+            return render_template("auth/forgot_password.html", form=form), 429
         queued = services.request_password_reset(form.email.data)
         db.session.commit()
         if queued:

@@ -277,9 +277,8 @@ def reactivate_user(user: User, *, by) -> User:
 
 
 def _end_sessions(user: User) -> None:
-    """End every session of ``user``. A no-op for now, called where it must be: the sign-in work (a
-    ``session_token`` on users, rotated here) plugs in when it is merged. Until then a deactivated account's
-    session already ends on its next request, as the user loader refuses inactive accounts."""
+    """End every session of ``user``: the sign-in cookies carry the old session token, which no longer matches."""
+    user.rotate_session()
 
 
 # --- tokens and mail -------------------------------------------------------------------------------------
