@@ -211,7 +211,10 @@ def run_pair(label: str, app_dir: Path, env: dict, args, seconds: int, tmp: Path
     for reads_only in (False, True):
         mode = "reads, no think time" if reads_only else "mix, think 0.5-1.5 s"
         run_env = {**env, "BENCH_THINK": "0" if reads_only else "1", "BENCH_READS_ONLY": "1" if reads_only else "0"}
-        runs = [(label, "factorysafe:create_app()", app_dir)]
+        # with --preload, as make serve runs it: factorysafe.wsgi builds the app and warms its public pages in the
+        # master (SERVE_WARM_UP); a baseline commit may have no such module
+        entry = "factorysafe.wsgi:app" if PRELOAD and (app_dir / "factorysafe" / "wsgi.py").exists() else "factorysafe:create_app()"
+        runs = [(label, entry, app_dir)]
         if hello:
             runs.append(("hello-world", "hello_app:app", ROOT / "bench"))
         for name, app, cwd in runs:

@@ -63,6 +63,7 @@ class Defaults:
     SERVE_WORKERS = 2  # gunicorn worker processes (about one per CPU core)
     SERVE_THREADS = 4  # threads per gunicorn worker (photo uploads and PDFs wait on I/O)
     SERVE_PRELOAD = True  # build the app before forking: workers share its libraries' memory (about 100 MB less each)
+    SERVE_WARM_UP = True  # make serve builds the public map's data and pages before the workers start (see wsgi.py)
     SERVE_TIMEOUT = 120  # seconds before gunicorn restarts a silent worker (a large PDF report takes a while)
     LOG_JSON = False  # JSON log lines with request ids and one access line per request (on under `make serve`)
     LOG_LEVEL = "INFO"  # level of the JSON logs

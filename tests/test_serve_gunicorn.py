@@ -75,4 +75,5 @@ def test_gunicorn_serves_the_app_with_json_access_lines(migrated_database, tmp_p
     assert len(access) == 1, text
     assert access[0]["request_id"] == "probe-42" and access[0]["status"] == 200 and access[0]["method"] == "GET"
     assert any(r.get("logger") == "gunicorn.error" and "Booting worker" in r["message"] for r in records), text
+    assert any(r.get("logger") == "factorysafe.serve" and "warmed up" in r["message"] for r in records), text
     assert "do-not-log" not in text
