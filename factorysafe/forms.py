@@ -1,6 +1,7 @@
 """Form pieces shared by the domain packages' forms: the version a change is based on."""
 from __future__ import annotations
 
+from flask import has_request_context, request
 from wtforms import HiddenField
 from wtforms.validators import ValidationError
 
@@ -13,6 +14,10 @@ class VersionField(HiddenField):
     is the service's business (409)."""
 
     def pre_validate(self, form):
+        if has_request_context():
+            # Only what was sent counts: a form built with ``obj=record`` (or kwargs) would otherwise fill in
+            # the record's *current* version when the POST carries none, and the change would overwrite.
+            self.data = request.form.get(self.name)
         text = str(self.data if self.data is not None else "").strip()
         if not (text.isascii() and text.isdigit()) or len(text) > 12:
             raise ValidationError(str(VERSION_MISSING_MESSAGE))
