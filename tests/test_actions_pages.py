@@ -127,7 +127,7 @@ def test_engineer_applies_escalation_up_to_termination(app, client, auth, build)
     assert r.status_code == 302
     from factorysafe.actions.queries import status_of
     from factorysafe.actions.rules import add_months
-    from factorysafe.models import Escalation, Factory
+    from factorysafe.models import Escalation
 
     with app.app_context():
         fac = db.session.get(Factory, f)
