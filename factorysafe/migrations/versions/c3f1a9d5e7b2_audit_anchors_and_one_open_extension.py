@@ -45,10 +45,8 @@ def upgrade():
             "These corrective actions have more than one extension request waiting for a decision (left by a race "
             f"this migration prevents from now on): {sorted(doubles)}. Decide all but one of each on the action's "
             "page, then run init-db again.")
-    with op.batch_alter_table('deadline_extensions', schema=None) as batch_op:
-        batch_op.create_index('uq_deadline_extensions_one_open', ['action_id'], unique=True,
-                              postgresql_where=sa.text("status = 'requested'"),
-                              sqlite_where=sa.text("status = 'requested'"))
+    op.create_index('uq_deadline_extensions_one_open', 'deadline_extensions', ['action_id'], unique=True,
+                    postgresql_where=sa.text("status = 'requested'"), sqlite_where=sa.text("status = 'requested'"))
 
     with op.batch_alter_table('evacuations', schema=None) as batch_op:
         batch_op.add_column(sa.Column('version', sa.Integer(), nullable=False, server_default='1'))
@@ -57,8 +55,7 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table('evacuations', schema=None) as batch_op:
         batch_op.drop_column('version')
-    with op.batch_alter_table('deadline_extensions', schema=None) as batch_op:
-        batch_op.drop_index('uq_deadline_extensions_one_open')
+    op.drop_index('uq_deadline_extensions_one_open', table_name='deadline_extensions')
     op.drop_table('audit_checkpoints')
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
         batch_op.drop_column('actor_ref')
