@@ -167,6 +167,8 @@ def audit_verify_command(expected_head):
                 raise click.BadParameter(str(exc), param_hint="--head") from None
         else:
             bare_hash = expected_head.strip().lower()
+            if len(bare_hash) != 64 or any(c not in "0123456789abcdef" for c in bare_hash):
+                raise click.BadParameter("expected COUNT:HASH (or a bare 64-digit HASH)", param_hint="--head")
     checkpoints, problem = checkpoint_anchors()
     if problem is None:
         problem = verify_chain(anchors=anchors + checkpoints)

@@ -107,22 +107,26 @@ def test_simultaneous_approve_and_decline_only_one_wins(app, world, build):
 
 
 # --- the same races, made deterministic: the other write lands between our checks and our write --------
-def _someone_else_meanwhile(app, monkeypatch, sql, params):
-    """After the service's version check passes, another connection commits ``sql``: our write comes next."""
+def _someone_else_meanwhile(app, monkeypatch, sql, params, after="check_version"):
+    """Once the service has passed ``after`` (its checks), another connection commits ``sql``; our own write
+    comes next. ``after="_bump"``: just before the service's first write."""
     from factorysafe.actions import services
 
-    real = services.check_version
+    real = getattr(services, after)
     done = []
 
-    def check_then_someone_writes(obj, expected):
-        real(obj, expected)
+    def someone_writes_first(*args):
+        if after == "check_version":
+            real(*args)
         if not done:
             done.append(True)
             with db.engine.begin() as other:
                 for statement in sql:
                     other.execute(sa.text(statement), params)
+        if after != "check_version":
+            real(*args)
 
-    monkeypatch.setattr(services, "check_version", check_then_someone_writes)
+    monkeypatch.setattr(services, after, someone_writes_first)
 
 
 def test_request_racing_another_request_gets_409_and_writes_nothing(app, client, auth, world, monkeypatch):
@@ -130,13 +134,15 @@ def test_request_racing_another_request_gets_409_and_writes_nothing(app, client,
         "INSERT INTO deadline_extensions (action_id, requested_at, reason, previous_deadline, requested_deadline, "
         "status, decision_comment) VALUES (:a, '2025-02-01 10:00:00', 'theirs', '2025-02-12', '2025-05-01', "
         "'requested', '')",
-        "UPDATE corrective_actions SET version = version + 1 WHERE id = :a"], {"a": world.action_id})
+        "UPDATE corrective_actions SET version = version + 1 WHERE id = :a"], {"a": world.action_id}, after="_bump")
     auth.login("owner@example.test")
     r = client.post(f"/actions/{world.action_id}/extensions", data={
         "extension-new_deadline": "2025-06-01", "extension-reason": "Mine, typed on site.",
         "extension-version": version_of_world(world)})
     assert r.status_code == 409
-    assert "Mine, typed on site." in r.get_data(as_text=True)  # the typed text is kept
+    html = r.get_data(as_text=True)
+    # the page says why and shows the request that won (a second one cannot be made while it is open)
+    assert "Someone else changed this action" in html and "theirs" in html
     assert _open_requests(app, world.action_id) == 1
     assert audit_verbs(app, world.action_id) == []
 
@@ -146,7 +152,7 @@ def test_the_database_holds_one_open_request_even_without_the_version_bump(app, 
     _someone_else_meanwhile(app, monkeypatch, [
         "INSERT INTO deadline_extensions (action_id, requested_at, reason, previous_deadline, requested_deadline, "
         "status, decision_comment) VALUES (:a, '2025-02-01 10:00:00', 'theirs', '2025-02-12', '2025-05-01', "
-        "'requested', '')"], {"a": world.action_id})
+        "'requested', '')"], {"a": world.action_id}, after="_bump")
     auth.login("owner@example.test")
     r = client.post(f"/actions/{world.action_id}/extensions", data={
         "extension-new_deadline": "2025-06-01", "extension-reason": "Mine.", "extension-version": version_of_world(world)})

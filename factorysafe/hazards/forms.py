@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, FloatField, IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from factorysafe.forms import VersionField
@@ -37,8 +38,9 @@ class ColumnCheckForm(FlaskForm):
     floors_above = IntegerField(_l("Floors carried, counting the roof"), validators=[DataRequired(), NumberRange(1, 100)])
     inspection_id = IntegerField(_l("Draft inspection id (to record a finding)"), validators=[Optional(), NumberRange(1)])
     evacuation = RadioField(_l("If the column is an immediate danger"), choices=[
-        (WHOLE, _l("Evacuate the whole building")), (FLOORS, _l("Evacuate only the floors named below")),
-        (NONE, _l("Order no evacuation now (order it from the finding later)"))],
+        SelectChoice(WHOLE, _l("Evacuate the whole building")),
+        SelectChoice(FLOORS, _l("Evacuate only the floors named below")),
+        SelectChoice(NONE, _l("Order no evacuation now (order it from the finding later)"))],
         validate_choice=False, validators=[Optional()])
     evacuate_floors = StringField(_l("Floors to evacuate"), validators=[Optional(), Length(max=200)])
     workers_affected = IntegerField(_l("Workers affected"), validators=[Optional(), NumberRange(0, 200_000)])
@@ -51,8 +53,12 @@ class ColumnCheckForm(FlaskForm):
     def column(self) -> ColumnInput:
         return ColumnInput(**{f: getattr(self, f).data for f in self.INPUTS})
 
-    def validate_evacuate_floors(self, field):
-        _check_floors(self.evacuation.data, field.data)
+    def validate_evacuation(self, field):  # not on evacuate_floors: Optional() would skip it when blank
+        try:
+            _check_floors(field.data, self.evacuate_floors.data)
+        except ValidationError as exc:
+            self.evacuate_floors.errors = [*self.evacuate_floors.errors, *exc.args]
+            raise
 
     def evacuation_choice(self) -> tuple[bool, str | None]:
         """(chosen, floors to evacuate: "" the whole building, None no evacuation) for an immediate danger."""
@@ -68,15 +74,15 @@ class EvacuationOrderForm(FlaskForm):
     version = VersionField()
     ordered_on = DateField(_l("Evacuation ordered on"), validators=[DataRequired()])
     scope = RadioField(_l("What is evacuated"), choices=[
-        (WHOLE, _l("The whole building")), (FLOORS, _l("Only the floors named below"))],
+        SelectChoice(WHOLE, _l("The whole building")), SelectChoice(FLOORS, _l("Only the floors named below"))],
         validators=[InputRequired(message=SCOPE_REQUIRED)])
     floors = StringField(_l("Floors evacuated"), validators=[Optional(), Length(max=200)])
     workers_affected = IntegerField(_l("Workers affected"), validators=[Optional(), NumberRange(0, 200_000)])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
     submit = SubmitField(_l("Order evacuation"))
 
-    def validate_floors(self, field):
-        _check_floors(self.scope.data, field.data)
+    def validate_scope(self, field):  # not on floors: Optional() would skip it when blank
+        _check_floors(field.data, self.floors.data)
 
     def floors_value(self) -> str:
         """"" (the whole building) or the floors named."""
