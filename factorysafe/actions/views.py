@@ -274,8 +274,8 @@ def _escalations_page(bound: EscalationForm | None = None, bound_factory_id: int
 
     day = today()
     proposals = queries.escalation_proposals(day, _threshold(), limit=200)
-    versions = dict(db.session.execute(sa.select(Factory.id, Factory.version).where(
-        Factory.id.in_([p["factory_id"] for p in proposals])))) if proposals else {}
+    versions = {fid: v for fid, v in db.session.execute(sa.select(Factory.id, Factory.version).where(
+        Factory.id.in_([p["factory_id"] for p in proposals])))} if proposals else {}
     forms = {}
     for p in proposals:
         if bound is not None and p["factory_id"] == bound_factory_id:
