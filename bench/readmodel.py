@@ -107,7 +107,8 @@ def run(factories: int, findings: int, tmp: Path) -> None:
                     .offset(i * 37).limit(1)).one()
                 fid = action.factory_id
                 started = time.perf_counter()
-                services.verify_fix(action, by=engineer, verified_on=dt.date.today(), today=dt.date.today())
+                services.verify_fix(action, by=engineer, verified_on=dt.date.today(), today=dt.date.today(),
+                                   version=action.version)
                 db.session.commit()
                 writes.append(time.perf_counter() - started)
             nexts.append(timed(client, "/map")[0])

@@ -24,6 +24,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["SQLALCHEMY_DATABASE_URI"] = config.normalise_db_url(app.config["SQLALCHEMY_DATABASE_URI"])
     config.normalise_hosts(app.config)
     config.ensure_secret_key(app.config, app.instance_path)
+    config.ensure_audit_signing_key(app.config, app.instance_path)
 
     from factorysafe import auth, blueprints, cache, cli, db, errors, i18n, limits, models, state, web  # noqa: F401 - models: every table
 

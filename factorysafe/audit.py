@@ -4,11 +4,22 @@ Every state change in the domain (``services.py`` of each package) calls
 :func:`record` in the same transaction as the change itself. Each event carries
 the hash of the one before it, so changing or removing a stored event breaks
 the chain; :func:`verify_chain` finds the first bad event.
+
+A chain can still be shortened (events removed from its end) or rewritten from some event on with
+every later hash recomputed: both give a valid chain. *Anchors* catch that: :func:`head` (the number
+of events and the hash of the last one) is published on the open-data page and in the API for anyone
+to keep, and ``flask audit checkpoint`` stores a daily :class:`AuditCheckpoint` signed with an HMAC
+key kept outside the database (``AUDIT_SIGNING_KEY``). :func:`verify_chain` checks that event number
+*n* of the chain still has the hash an anchor recorded for it.
+
+The acting user is kept in the event as ``actor_ref`` (their id, never nulled) and ``actor_email``:
+deleting a user sets the foreign key ``actor_id`` to NULL but changes nothing that is hashed.
 """
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -27,7 +38,10 @@ class AuditEvent(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     occurred_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"),
+                                                 doc="The acting user while the account exists (NULL once deleted).")
+    actor_ref: Mapped[int | None] = mapped_column(doc="The acting user's id as at the event; kept when the user is "
+                                                      "deleted, and the id that is hashed.")
     actor_email: Mapped[str] = mapped_column(sa.String(254), default="", doc="Who, as at the time of the event.")
     verb: Mapped[str] = mapped_column(sa.String(60), doc="What happened, e.g. verify_fix.")
     subject_type: Mapped[str] = mapped_column(sa.String(40))
@@ -42,7 +56,7 @@ class AuditEvent(db.Model):
     def payload(self) -> dict[str, Any]:
         return {
             "occurred_at": self.occurred_at.isoformat(timespec="microseconds"),
-            "actor_id": self.actor_id,
+            "actor_id": self.actor_ref,  # the key name of the first events' hashes; never nulled
             "actor_email": self.actor_email,
             "verb": self.verb,
             "subject_type": self.subject_type,
@@ -110,6 +124,7 @@ def record(
     actor_obj = actor if (actor is not None and getattr(actor, "is_authenticated", False)) else None
     fields = dict(
         actor_id=actor_obj.id if actor_obj else None,
+        actor_ref=actor_obj.id if actor_obj else None,
         actor_email=actor_obj.email if actor_obj else "system",
         verb=verb,
         subject_type=subject_type or "",
@@ -146,20 +161,67 @@ def on_factory_change(hook):
 
 @dataclass
 class ChainProblem:
-    event_id: int
+    event_id: int | None
     reason: str
 
+    def __str__(self) -> str:
+        where = f" at event {self.event_id}" if self.event_id is not None else ""
+        return f"Audit chain BROKEN{where}: {self.reason}."
 
-def verify_chain(batch: int = 5000) -> ChainProblem | None:
-    """Walk the chain in id order; return the first bad event, or None if intact."""
+
+@dataclass(frozen=True)
+class Anchor:
+    """Event number ``count`` (1 = the first event) had hash ``hash``: recorded by ``source``."""
+
+    count: int
+    hash: str
+    source: str
+
+
+def parse_anchor(text: str, source: str = "--head") -> Anchor:
+    """``COUNT:HASH`` as :func:`head` prints it; ValueError if it is not that."""
+    count, sep, digest = (text or "").strip().partition(":")
+    digest = digest.strip().lower()
+    if not sep or not count.strip().isdigit() or len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+        raise ValueError("expected COUNT:HASH, e.g. 1234:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")
+    return Anchor(int(count), digest, source)
+
+
+def head() -> tuple[int, str]:
+    """(number of events, hash of the last one); ``(0, GENESIS)`` for an empty chain."""
+    count = db.session.scalar(sa.select(sa.func.count(AuditEvent.id))) or 0
+    last = db.session.scalar(sa.select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
+    return count, last or GENESIS
+
+
+def verify_chain(batch: int = 5000, anchors: list[Anchor] | tuple = ()) -> ChainProblem | None:
+    """Walk the chain in id order; return the first bad event (or anchor not matched), or None if intact.
+
+    Each anchor must still match: event number ``anchor.count`` has ``anchor.hash`` (an empty prefix,
+    count 0, has the genesis hash), so removing events from the end or rewriting the chain and
+    recomputing every later hash is caught once an anchor past that point was kept."""
+    wanted: dict[int, list[Anchor]] = {}
+    for a in anchors:
+        wanted.setdefault(a.count, []).append(a)
+
+    def check(position: int, digest: str) -> ChainProblem | None:
+        for a in wanted.pop(position, ()):
+            if a.hash != digest:
+                return ChainProblem(None, f"event number {a.count} no longer has the hash recorded by {a.source} "
+                                          "(the chain was rewritten up to it)")
+        return None
+
     prev = GENESIS
     last_id = 0
+    position = 0
+    if problem := check(0, GENESIS):
+        return problem
     while True:
         rows = db.session.execute(
             sa.select(AuditEvent).where(AuditEvent.id > last_id).order_by(AuditEvent.id).limit(batch)
         ).scalars().all()
         if not rows:
-            return None
+            break
         for ev in rows:
             if ev.prev_hash != prev:
                 return ChainProblem(ev.id, "does not follow the event before it (an event was removed or reordered)")
@@ -167,7 +229,74 @@ def verify_chain(batch: int = 5000) -> ChainProblem | None:
                 return ChainProblem(ev.id, "content does not match its hash (the event was changed)")
             prev = ev.hash
             last_id = ev.id
+            position += 1
+            if problem := check(position, ev.hash):
+                return problem
         db.session.expunge_all()
+    for count in sorted(wanted):
+        a = wanted[count][0]
+        return ChainProblem(None, f"the chain has {position} event(s) but {a.source} recorded event number {a.count} "
+                                  "(events were removed from its end)")
+    return None
+
+
+# --- daily checkpoints, signed with a key kept outside the database ----------------------------------
+class AuditCheckpoint(db.Model):
+    """The chain's head on one day, with an HMAC of (day, count, head) by ``AUDIT_SIGNING_KEY``.
+
+    Whoever can rewrite the database cannot forge a checkpoint without the key, so a chain rebuilt
+    with recomputed hashes, or cut short, no longer matches the checkpoints written before."""
+
+    __tablename__ = "audit_checkpoints"
+
+    day: Mapped[dt.date] = mapped_column(primary_key=True)
+    event_count: Mapped[int] = mapped_column(doc="Number of events in the chain when the checkpoint was written.")
+    head_hash: Mapped[str] = mapped_column(sa.String(64), doc="Hash of event number event_count.")
+    signature: Mapped[str] = mapped_column(sa.String(64), doc="HMAC-SHA256 of day, event_count and head_hash.")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+def signing_key() -> bytes:
+    """The checkpoint key: ``AUDIT_SIGNING_KEY`` (config or environment), else the instance folder's key file
+    (``config.ensure_audit_signing_key``)."""
+    from flask import current_app
+
+    key = current_app.config.get("AUDIT_SIGNING_KEY")
+    if not key:
+        raise RuntimeError("AUDIT_SIGNING_KEY is not set")
+    return str(key).encode()
+
+
+def checkpoint_signature(day: dt.date, count: int, digest: str, key: bytes | None = None) -> str:
+    message = f"factorysafe-audit-checkpoint|{day.isoformat()}|{count}|{digest}".encode()
+    return hmac.new(key or signing_key(), message, hashlib.sha256).hexdigest()
+
+
+def write_checkpoint(day: dt.date) -> tuple[AuditCheckpoint, bool]:
+    """Today's checkpoint: (the checkpoint, True if written now). Idempotent: a day keeps its first one."""
+    existing = db.session.get(AuditCheckpoint, day)
+    if existing is not None:
+        return existing, False
+    _lock_chain()  # the head read next stays the head until this transaction ends
+    count, digest = head()
+    cp = AuditCheckpoint(day=day, event_count=count, head_hash=digest,
+                         signature=checkpoint_signature(day, count, digest))
+    db.session.add(cp)
+    db.session.flush()
+    return cp, True
+
+
+def checkpoint_anchors() -> tuple[list[Anchor], ChainProblem | None]:
+    """The checkpoints as anchors, or the first whose signature does not match (forged or changed)."""
+    key = signing_key()
+    anchors = []
+    for cp in db.session.scalars(sa.select(AuditCheckpoint).order_by(AuditCheckpoint.day)):
+        expected = checkpoint_signature(cp.day, cp.event_count, cp.head_hash, key)
+        if not hmac.compare_digest(expected, cp.signature or ""):
+            return anchors, ChainProblem(None, f"the checkpoint of {cp.day.isoformat()} does not carry a valid "
+                                               "signature (it was changed, or written with another AUDIT_SIGNING_KEY)")
+        anchors.append(Anchor(cp.event_count, cp.head_hash, f"the checkpoint of {cp.day.isoformat()}"))
+    return anchors, None
 
 
 def diff(obj: Any, fields: list[str], new_values: dict[str, Any]) -> tuple[dict, dict]:

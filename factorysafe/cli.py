@@ -54,19 +54,30 @@ def create_user_command(email, role, factory_ids, name, password_stdin):
 @click.option("--findings-per-factory", default=75, show_default=True, type=click.IntRange(1, 1000),
               help="Average number of findings at each factory's initial inspection.")
 @click.option("--seed", default=1, show_default=True, type=int, help="Random seed; the same seed gives the same data.")
-@click.option("--reset", is_flag=True, help="Delete all existing data first.")
+@click.option("--reset", is_flag=True, help="Delete all existing data first (refused when the audit trail holds "
+                                            "events the demo seeding did not write, unless --force).")
+@click.option("--force", is_flag=True, help="With --reset: erase the data even though its audit trail holds real "
+                                            "events; the new chain starts with a reset_database event naming the "
+                                            "erased head.")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has factories.")
 @click.option("--no-photos", is_flag=True, help="Skip demo photos.")
-def seed_demo_command(n_factories, findings_per_factory, seed, reset, if_empty, no_photos):
+def seed_demo_command(n_factories, findings_per_factory, seed, reset, force, if_empty, no_photos):
     """Fill the database with realistic demo factories, inspections, findings and accounts."""
-    from factorysafe.demo import DemoRefused, database_has_factories, refuse_in_production, reset_database, seed_demo
+    from factorysafe.demo import (DemoRefused, ResetRefused, database_has_factories, refuse_in_production,
+                                  reset_database, seed_demo)
 
     try:
         refuse_in_production()
     except DemoRefused as exc:
         raise click.ClickException(str(exc)) from None
+    if force and not reset:
+        raise click.UsageError("--force only goes with --reset.")
     if reset:
-        reset_database()
+        try:
+            reset_database(force=force)
+        except ResetRefused as exc:
+            db.session.rollback()
+            raise click.ClickException(str(exc)) from None
     elif database_has_factories():
         if if_empty:
             click.echo("The database already has factories; demo data not added (use --reset to start over).")
@@ -144,23 +155,54 @@ def audit_group():
 
 
 @audit_group.command("verify")
-@click.option("--head", "expected_head", default=None, metavar="HASH",
-              help="A head hash printed by an earlier run: also fail if that event is gone (events removed from the end).")
+@click.option("--head", "expected_head", default=None, metavar="COUNT:HASH",
+              help="A head published earlier (open-data page, /api/v1/audit/head, or printed by this command): also "
+                   "fail unless event number COUNT still has HASH (events removed from the end, or the chain "
+                   "rewritten and its hashes recomputed). A bare HASH only checks that it is still in the chain.")
 def audit_verify_command(expected_head):
-    """Check the whole hash chain; exit 1 naming the first bad event."""
-    from factorysafe.audit import AuditEvent, verify_chain
+    """Check the whole hash chain and every signed daily checkpoint; exit 1 naming the first problem."""
+    from factorysafe.audit import AuditEvent, checkpoint_anchors, head, parse_anchor, verify_chain
 
-    problem = verify_chain()
+    anchors = []
+    bare_hash = None
+    if expected_head:
+        if ":" in expected_head:
+            try:
+                anchors.append(parse_anchor(expected_head, "the recorded head"))
+            except ValueError as exc:
+                raise click.BadParameter(str(exc), param_hint="--head") from None
+        else:
+            bare_hash = expected_head.strip().lower()
+            if len(bare_hash) != 64 or any(c not in "0123456789abcdef" for c in bare_hash):
+                raise click.BadParameter("expected COUNT:HASH (or a bare 64-digit HASH)", param_hint="--head")
+    checkpoints, problem = checkpoint_anchors()
+    if problem is None:
+        problem = verify_chain(anchors=anchors + checkpoints)
     if problem is not None:
-        click.echo(f"Audit chain BROKEN at event {problem.event_id}: {problem.reason}.", err=True)
+        click.echo(f"{problem}", err=True)
         raise SystemExit(1)
-    n = db.session.scalar(sa.select(sa.func.count(AuditEvent.id)))
-    head = db.session.scalar(sa.select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
-    if expected_head and not db.session.scalar(sa.select(sa.func.count(AuditEvent.id)).where(AuditEvent.hash == expected_head)):
-        click.echo(f"Audit chain BROKEN: the recorded head {expected_head[:16]}... is no longer in the chain "
+    if bare_hash and not db.session.scalar(sa.select(sa.func.count(AuditEvent.id)).where(AuditEvent.hash == bare_hash)):
+        click.echo(f"Audit chain BROKEN: the recorded head {bare_hash[:16]}... is no longer in the chain "
                    "(events were removed from its end or the chain was rebuilt).", err=True)
         raise SystemExit(1)
-    click.echo(f"Audit chain intact: {n} event(s). Head: {head or '-'}")
+    n, digest = head()
+    click.echo(f"Audit chain intact: {n} event(s), {len(checkpoints)} signed checkpoint(s) match. Head: {n}:{digest}")
+
+
+@audit_group.command("checkpoint")
+@click.option("--today", "today_s", default=None, help="The checkpoint's day (YYYY-MM-DD); default today.")
+def audit_checkpoint_command(today_s):
+    """Write today's signed checkpoint of the chain's head (once a day: run it from cron; idempotent)."""
+    from factorysafe.audit import write_checkpoint
+
+    try:
+        day = dt.date.fromisoformat(today_s) if today_s else dt.date.today()
+    except ValueError:
+        raise click.BadParameter("use YYYY-MM-DD", param_hint="--today") from None
+    cp, written = write_checkpoint(day)
+    db.session.commit()
+    what = "written" if written else "already written"
+    click.echo(f"Checkpoint of {cp.day.isoformat()} {what}: {cp.event_count}:{cp.head_hash}")
 
 
 @bp.cli.command("photos-sweep")

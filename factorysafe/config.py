@@ -19,6 +19,7 @@ class Defaults:
     """
 
     SECRET_KEY = None  # from config or environment; else generated once into instance/secret_key
+    AUDIT_SIGNING_KEY = None  # signs the daily audit checkpoints; never in the database; else instance/audit_signing_key
     SQLALCHEMY_DATABASE_URI = None  # filled in with instance/factorysafe.sqlite
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     WTF_CSRF_TIME_LIMIT = None  # a form open all day in the field still submits
@@ -120,3 +121,15 @@ def ensure_secret_key(config, instance_path: str) -> None:
         key_file.write_text(secrets.token_hex(32))
         key_file.chmod(0o600)
     config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def ensure_audit_signing_key(config, instance_path: str) -> None:
+    """The key that signs the audit checkpoints: a configured AUDIT_SIGNING_KEY, else one generated once into
+    the instance folder (not the database: whoever can rewrite the database cannot forge a checkpoint)."""
+    if config.get("AUDIT_SIGNING_KEY"):
+        return
+    key_file = Path(instance_path) / "audit_signing_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    config["AUDIT_SIGNING_KEY"] = key_file.read_text().strip()

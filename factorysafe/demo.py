@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import itertools
 import math
 import random
@@ -383,6 +384,7 @@ def seed_demo(n_factories: int = 36, findings_per_factory: int = 75, seed: int =
     today = today or dt.date.today()
     report = SeedReport()
     bind = db.session.get_bind()
+    events_before = _event_count()
 
     # --- accounts ---------------------------------------------------------------------------
     hashes = {role: generate_password_hash(pw, method=PASSWORD_METHOD) for role, pw in DEMO_PASSWORDS.items()}
@@ -533,8 +535,11 @@ def seed_demo(n_factories: int = 36, findings_per_factory: int = 75, seed: int =
                       "deadline_extensions", "escalations", "evacuations"):
             db.session.execute(sa.text(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 1))"))
+    # events_written: the events this seeding wrote just before this one (one transaction, and appends are
+    # serialised by the chain lock, so they are consecutive): ``reset_database`` may erase exactly those.
     audit.record("seed_demo", subject_type="database", note=f"seed={seed} factories={n_factories}",
-                 after={"factories": n_factories, "findings": n_findings})
+                 after={"factories": n_factories, "findings": n_findings,
+                        "events_written": _event_count() - events_before})
     report.factories, report.findings, report.photos = n_factories, n_findings, n_photos
     report.inspections = n_inspections
     return report
@@ -673,36 +678,40 @@ def _write_via_services(fp: PlannedFactory, today: dt.date) -> None:
             pf.id = finding.id
             written.append(finding)
         if pi.state != InspectionState.DRAFT:
-            inspections.submit_inspection(inspection, by=engineer)
+            inspections.submit_inspection(inspection, by=engineer, version=inspection.version)
             inspection.submitted_at = pi.submitted_at
         if pi.state == InspectionState.PUBLISHED:
-            inspections.publish_inspection(inspection, by=engineer)
+            inspections.publish_inspection(inspection, by=engineer, version=inspection.version)
             inspection.published_at = pi.published_at
         for pf, finding in zip(pi.findings, written):
             action = finding.action
             if pf.plan:
-                actions.update_plan(action, *pf.plan, None, by=owner)
+                actions.update_plan(action, *pf.plan, None, by=owner, version=action.version)
             for verb, on, *rest in pf.events:
                 if verb == "extension":
                     x = rest[0]
-                    ext = actions.request_extension(action, x.new_deadline, EXTENSION_REASON, by=owner)
+                    ext = actions.request_extension(action, x.new_deadline, EXTENSION_REASON, by=owner,
+                                                   version=action.version)
                     ext.requested_at = dt.datetime.combine(x.asked, dt.time(10))
                     actions.decide_extension(ext, x.approved, APPROVED_COMMENT if x.approved else DECLINED_COMMENT,
-                                             by=engineer)
+                                             by=engineer, version=action.version)
                     ext.decided_at = dt.datetime.combine(x.decided, dt.time(15))
                 elif verb == "report_fix":
-                    actions.report_fix(action, rest[0], by=owner, today=on)
+                    actions.report_fix(action, rest[0], by=owner, today=on, version=action.version)
                 elif verb == "reject_fix":
-                    actions.reject_fix(action, rest[0], by=engineer)
+                    actions.reject_fix(action, rest[0], by=engineer, version=action.version)
                 elif verb == "verify_fix":
-                    actions.verify_fix(action, by=engineer, verified_on=on, today=today)
+                    actions.verify_fix(action, by=engineer, verified_on=on, today=today, version=action.version)
     if fp.evacuation:
         pf, ordered_on, floors, workers, resumed_on = fp.evacuation
-        evacuation = order_evacuation(factory, db.session.get(Finding, pf.id), floors, ordered_on, workers, by=engineer)
+        finding = db.session.get(Finding, pf.id)
+        evacuation = order_evacuation(factory, finding, floors, ordered_on, workers, by=engineer,
+                                      version=finding.version)
         if resumed_on:
-            record_resumption(evacuation, resumed_on, workers, by=engineer)
+            db.session.flush()
+            record_resumption(evacuation, resumed_on, workers, by=engineer, version=evacuation.version)
     for stage, applied_on, note in fp.escalations:
-        actions.apply_escalation(factory, stage, note, by=engineer, today=applied_on)
+        actions.apply_escalation(factory, stage, note, by=engineer, today=applied_on, version=factory.version)
     db.session.flush()
 
 
@@ -812,12 +821,48 @@ def _scalar_default(column: sa.Column):
     return d.arg if d is not None and d.is_scalar else None
 
 
-def reset_database() -> None:
-    """Delete every row (keeps the schema). Used by ``seed-demo --reset``; refused in production."""
+class ResetRefused(ValueError):
+    """``seed-demo --reset`` would erase audit events the demo seeding did not write."""
+
+
+def _event_count() -> int:
+    return db.session.scalar(sa.select(sa.func.count(audit.AuditEvent.id))) or 0
+
+
+def events_not_from_seeding() -> int:
+    """How many audit events were not written by ``seed_demo`` (each ``seed_demo`` event accounts for itself
+    and the ``events_written`` events before it; one from before that count was kept accounts for none)."""
+    accounted = 0
+    for after in db.session.scalars(sa.select(audit.AuditEvent.after).where(audit.AuditEvent.verb == "seed_demo")):
+        written = json.loads(after or "{}").get("events_written")
+        if isinstance(written, int) and written >= 0:
+            accounted += written + 1
+    return max(_event_count() - accounted, 0)
+
+
+def reset_database(force: bool = False) -> None:
+    """Delete every row (keeps the schema). Used by ``seed-demo --reset``.
+
+    The audit trail is the record of what people did: it is erased only when every event in it was written
+    by the demo seeding. Otherwise :class:`ResetRefused`, unless ``force``; a forced reset then starts the new
+    chain with a ``reset_database`` event naming the head it erased, so the erasure is on record (and any
+    head or checkpoint kept from before no longer verifies against the new chain)."""
     refuse_in_production()
+    foreign = events_not_from_seeding()
+    if foreign and not force:
+        raise ResetRefused(
+            f"The audit trail holds {foreign} event(s) not written by the demo seeding (real work, or an earlier "
+            "forced reset). --reset would erase them: back up the database first, then add --force if you "
+            "really mean to erase them.")
+    count, head = audit.head()
     for table in reversed(db.metadata.sorted_tables):
         db.session.execute(table.delete())
     forget_demo_accounts()
+    if foreign:
+        audit.record("reset_database", subject_type="database",
+                     note=f"seed-demo --reset --force erased every row and an audit chain of {count} event(s), "
+                          f"{foreign} of them not written by the demo seeding; its head was {count}:{head}.",
+                     before={"events": count, "head": f"{count}:{head}"})
 
 
 class DemoRefused(ValueError):

@@ -71,6 +71,29 @@ class Conflict(DomainError):
     status = 409
 
 
+VERSION_MISSING_MESSAGE = _l("The form did not say which version of this record it was based on, so nothing was "
+                             "changed. Reload the page and send the form again.")
+
+
+class MissingVersion(DomainError):
+    """A state change without the (whole-number) version the user saw: refused, never applied to whatever
+    the record is now."""
+
+    status = 400
+
+
+def require_version(value) -> int:
+    """The version a form or caller based a change on, as an int; :class:`MissingVersion` if absent or malformed."""
+    if isinstance(value, bool):
+        raise MissingVersion(_(str(VERSION_MISSING_MESSAGE)))
+    if isinstance(value, int):
+        return value
+    text = str(value if value is not None else "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 12:
+        raise MissingVersion(_(str(VERSION_MISSING_MESSAGE)))
+    return int(text)
+
+
 CONFLICT_MESSAGE = _l("Someone else changed this while you were editing it. Your entries are kept below: check them "
                       "against the saved values and save again.")
 

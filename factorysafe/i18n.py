@@ -44,6 +44,7 @@ AUDIT_VERBS = {
     "update_finding": _l("update finding"),
     "amend_inspection": _l("amend inspection"),
     "amend_finding": _l("amend finding"),
+    "deadline_moved": _l("deadline moved"),
 }
 
 

@@ -137,6 +137,13 @@ def photo_access(user, *, kind: str, private: bool, factory_id: int | None, insp
     return False, False
 
 
+# --- people -------------------------------------------------------------------------------------
+def may_see_people(user, factory_id: int | None = None) -> bool:
+    """Names of people (engineers of an inspection team, ...): signed-in engineers and administrators, and the
+    factory's owners. Public output (pages, open data, the public PDFs) carries no personal data."""
+    return is_engineer(user) or is_factory_owner(user, factory_id)
+
+
 # --- reports ------------------------------------------------------------------------------------
 PUBLIC, PRIVATE = "public", "private"
 

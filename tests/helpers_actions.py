@@ -23,6 +23,7 @@ class World:
     a published initial inspection and one High finding whose action is In progress."""
 
     def __init__(self, build, published=True, deadline=dt.date(2025, 2, 12)):
+        self.app = build.app
         self.factory = build.factory(name="Rahman Knitwear Ltd")
         self.other_factory = build.factory(name="Other Garments Ltd")
         self.owner = build.user("owner", "owner@example.test", factories=[self.factory])
@@ -57,6 +58,11 @@ def audit_verbs(app, action_id=None):
 
 def version_of(app, action_id) -> int:
     return action_row(app, action_id)["version"]
+
+
+def version_of_world(world) -> str:
+    """The world's action's current version, as a form carries it."""
+    return str(version_of(world.app, world.action_id))
 
 
 # --- a minimal SMTP sink (enough of RFC 5321 for smtplib.send_message) --------------------------------
@@ -129,5 +135,6 @@ def report_fix_via_service(app, world, note="Fixed."):
 
     with app.app_context():
         a = db.session.get(CorrectiveAction, world.action_id)
-        services.report_fix(a, note, [], by=db.session.get(User, world.owner.id), today=dt.date(2025, 2, 1))
+        services.report_fix(a, note, [], by=db.session.get(User, world.owner.id), today=dt.date(2025, 2, 1),
+                            version=a.version)
         db.session.commit()

@@ -59,9 +59,10 @@ def test_action_page_fits_a_phone_for_owner_and_engineer(phone_page, live_server
     with live_server.app.app_context():
         a = db.session.get(CorrectiveAction, world.action_id)
         owner = db.session.get(User, world.owner.id)
-        services.request_extension(a, dt.date(2025, 5, 1), "Fire doors on order; the supplier needs eight weeks.", by=owner)
+        services.request_extension(a, dt.date(2025, 5, 1), "Fire doors on order; the supplier needs eight weeks.", by=owner,
+                                   version=a.version)
         services.update_plan(a, "Install rated doors on both stairs and remove the wooden ones.", "Compliance manager",
-                             dt.date(2025, 4, 1), by=owner)
+                             dt.date(2025, 4, 1), by=owner, version=a.version)
         db.session.commit()
     browser_login(phone_page, live_server, "owner@example.test")
     phone_page.goto(f"{live_server.url}/actions/{world.action_id}")

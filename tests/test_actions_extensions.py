@@ -3,7 +3,7 @@ import datetime as dt
 
 import pytest
 
-from helpers_actions import World, action_row, audit_verbs
+from helpers_actions import World, action_row, audit_verbs, version_of_world
 
 D = dt.date
 
@@ -15,12 +15,14 @@ def world(build):
 
 def ask(client, world, new="2025-04-30", reason="Fire doors on order from the supplier."):
     return client.post(f"/actions/{world.action_id}/extensions",
-                       data={"extension-new_deadline": new, "extension-reason": reason})
+                       data={"extension-new_deadline": new, "extension-reason": reason,
+                             "extension-version": version_of_world(world)})
 
 
-def decide(client, ext_id, decision, comment=""):
+def decide(client, ext_id, decision, comment="", *, world):
     return client.post(f"/actions/extensions/{ext_id}/decide",
-                       data={f"decide-{ext_id}-decision": decision, f"decide-{ext_id}-comment": comment})
+                       data={f"decide-{ext_id}-decision": decision, f"decide-{ext_id}-comment": comment,
+                             f"decide-{ext_id}-version": version_of_world(world)})
 
 
 def ext_ids(app, world):
@@ -37,17 +39,17 @@ def test_approved_extension_moves_the_deadline_and_history_is_public(app, client
     auth.logout()
     auth.login("engineer@example.test")
     [x1] = ext_ids(app, world)
-    assert decide(client, x1, "approve", "Supplier letter seen.").status_code == 302
+    assert decide(client, x1, "approve", "Supplier letter seen.", world=world).status_code == 302
     assert action_row(app, world.action_id)["deadline"] == D(2025, 4, 30)
-    assert decide(client, x1, "decline", "changed my mind").status_code == 409
+    assert decide(client, x1, "decline", "changed my mind", world=world).status_code == 409
     auth.logout()
     auth.login("owner@example.test")
     assert ask(client, world, "2025-06-30", "Second delay.").status_code == 302
     auth.logout()
     auth.login("engineer@example.test")
     x2 = ext_ids(app, world)[1]
-    assert decide(client, x2, "decline").status_code == 400  # a decline needs a reason
-    assert decide(client, x2, "decline", "No reason to wait longer.").status_code == 302
+    assert decide(client, x2, "decline", world=world).status_code == 400  # a decline needs a reason
+    assert decide(client, x2, "decline", "No reason to wait longer.", world=world).status_code == 302
     assert action_row(app, world.action_id)["deadline"] == D(2025, 4, 30)
     auth.logout()
 
@@ -79,5 +81,5 @@ def test_only_engineers_decide_and_only_owners_ask(app, client, auth, world):
     auth.login("owner@example.test")
     ask(client, world)
     [x] = ext_ids(app, world)
-    assert decide(client, x, "approve", "self-approved").status_code == 403
+    assert decide(client, x, "approve", "self-approved", world=world).status_code == 403
     assert action_row(app, world.action_id)["deadline"] == D(2025, 2, 12)

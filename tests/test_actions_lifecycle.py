@@ -200,7 +200,8 @@ def test_a_corrected_action_is_closed_to_plan_changes_and_extensions(app, client
     before = action_row(app, world.action_id)
     assert before["status"] == "corrected"
     assert client.post(url(world, "/plan"), data=plan_data(app, world, "rewrite history")).status_code == 409
-    r = client.post(url(world, "/extensions"), data={"extension-new_deadline": "2030-01-01", "extension-reason": "late"})
+    r = client.post(url(world, "/extensions"), data={"extension-new_deadline": "2030-01-01", "extension-reason": "late",
+                                                     "extension-version": str(before["version"])})
     assert r.status_code == 409
     assert client.post(url(world, "/report-fix"), data=report_data(app, world, photos=0),
                        content_type="multipart/form-data").status_code == 409

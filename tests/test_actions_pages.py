@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from factorysafe.db import db
-from helpers_actions import World
+from helpers_actions import World, version_of
 
 D = dt.date
 
@@ -63,8 +63,10 @@ def test_engineer_dashboard_shows_queue_oldest_first_extensions_and_proposals(ap
     old = build.finding(world.inspection, severity="priority_1", deadline=today - dt.timedelta(days=100),
                         status="in_progress")
     auth.login("owner@example.test")
-    client.post(f"/actions/{old.action_id}/extensions", data={"extension-new_deadline": (today + dt.timedelta(days=30)).isoformat(),
-                                                              "extension-reason": "Waiting for the contractor."})
+    r = client.post(f"/actions/{old.action_id}/extensions", data={
+        "extension-new_deadline": (today + dt.timedelta(days=30)).isoformat(),
+        "extension-reason": "Waiting for the contractor.", "extension-version": str(version_of(app, old.action_id))})
+    assert r.status_code == 302
     auth.logout()
     auth.login("engineer@example.test")
     with count_queries(app) as q:
@@ -99,21 +101,33 @@ def test_engineer_applies_escalation_up_to_termination(app, client, auth, build)
     world = World(build)
     f = world.factory.id
     auth.login("owner@example.test")
-    assert client.post(f"/manage/factories/{f}/escalate", data={"esc-stage": "1", "esc-note": "x"}).status_code == 403
+    from factorysafe.models import Factory
+
+    def fv() -> str:
+        with app.app_context():
+            return str(db.session.get(Factory, f).version)
+
+    assert client.post(f"/manage/factories/{f}/escalate", data={"esc-stage": "1", "esc-note": "x",
+                                                                "esc-version": fv()}).status_code == 403
     auth.logout()
     auth.login("engineer@example.test")
     page = client.get("/actions/escalations").get_data(as_text=True)
     assert "Rahman Knitwear Ltd" in page  # the 2025 High action is long overdue
-    assert client.post(f"/manage/factories/{f}/escalate", data={"esc-stage": "1", "esc-note": "Notice letter sent."}).status_code == 302
-    assert client.post(f"/manage/factories/{f}/escalate", data={"esc-stage": "1", "esc-note": "again"}).status_code == 409
-    r = client.post(f"/manage/factories/{f}/escalate", data={"esc-stage": "3", "esc-note": ""})
-    assert r.status_code == 303  # no note: refused, nothing applied
+    seen = fv()
+    assert client.post(f"/manage/factories/{f}/escalate", data={"esc-stage": "1", "esc-note": "Notice letter sent.",
+                                                                "esc-version": seen}).status_code == 302
+    assert client.post(f"/manage/factories/{f}/escalate", data={"esc-stage": "1", "esc-note": "again",
+                                                                "esc-version": fv()}).status_code == 409
+    r = client.post(f"/manage/factories/{f}/escalate", data={"esc-stage": "3", "esc-note": "", "esc-version": fv()})
+    assert r.status_code == 400  # no note: refused, nothing applied, the page shown again
+    assert "Choose a stage and write a note" in r.get_data(as_text=True)
     r = client.post(f"/manage/factories/{f}/escalate", data={"prefix": f"esc-{f}", "next": "list",
-                                                             f"esc-{f}-stage": "3", f"esc-{f}-note": "Terminated after meeting."})
+                                                             f"esc-{f}-stage": "3", f"esc-{f}-note": "Terminated after meeting.",
+                                                             f"esc-{f}-version": fv()})
     assert r.status_code == 302
     from factorysafe.actions.queries import status_of
     from factorysafe.actions.rules import add_months
-    from factorysafe.models import Escalation, Factory
+    from factorysafe.models import Escalation
 
     with app.app_context():
         fac = db.session.get(Factory, f)
@@ -135,6 +149,7 @@ def test_requalify_months_is_configurable(app, build, months):
     app.config["REQUALIFY_MONTHS"] = months
     with app.app_context():
         fac = db.session.get(Factory, world.factory.id)
-        services.apply_escalation(fac, 3, "Terminated.", by=db.session.get(User, world.admin.id), today=D(2025, 8, 31))
+        services.apply_escalation(fac, 3, "Terminated.", by=db.session.get(User, world.admin.id), today=D(2025, 8, 31),
+                                  version=fac.version)
         db.session.commit()
         assert fac.requalify_on == D(2026, 2, 28)

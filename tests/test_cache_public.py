@@ -63,7 +63,7 @@ def test_the_engineer_dashboard_shares_its_aggregates_and_an_escalation_clears_t
     html = client.get("/dashboard").get_data(as_text=True)
     assert "Escalated Knit Ltd" in html
     r = client.post(f"/manage/factories/{factory.id}/escalate",
-                    data={"esc-stage": "1", "esc-note": "Notice letter sent.", "prefix": "esc"})
+                    data={"esc-stage": "1", "esc-note": "Notice letter sent.", "prefix": "esc", "esc-version": "1"})
     assert r.status_code in (302, 303), r.get_data(as_text=True)[:500]
     from factorysafe.cache import cache
 

@@ -106,7 +106,8 @@ def test_a_change_makes_the_next_request_rebuild(app, client, build, world):
     with app.app_context():
         action = db.session.scalar(
             sa.select(CorrectiveAction).where(CorrectiveAction.finding_id == world["reported_finding"]))
-        actions.verify_fix(action, by=db.session.get(User, engineer.id), verified_on=TODAY, note="Checked on site.")
+        actions.verify_fix(action, by=db.session.get(User, engineer.id), verified_on=TODAY, note="Checked on site.",
+                           version=action.version)
         db.session.commit()
     third = read_csv(client.get("/exports/findings.csv").get_data(as_text=True))
     assert next(r for r in third if int(r["finding_id"]) == world["reported_finding"])["status"] == "corrected"

@@ -165,8 +165,8 @@ def test_dcr_over_immediate_danger_marks_finding_and_orders_evacuation(app, clie
     build.user("engineer", email="e@example.test")
     insp = build.inspection(f, state="draft", inspected_on=dt.date(2025, 5, 1))
     auth.login("e@example.test")
-    data = {**FORM, "floors_above": "9", "inspection_id": str(insp.id), "evacuate_floors": "3rd to 6th",
-            "workers_affected": "850", "create_finding": "Record"}  # Pu = 2520 kN, DCR = 2.62
+    data = {**FORM, "floors_above": "9", "inspection_id": str(insp.id), "evacuation": "floors",
+            "evacuate_floors": "3rd to 6th", "workers_affected": "850", "create_finding": "Record"}  # DCR = 2.62
     r = client.post("/hazards/column-check", data=data)
     assert r.status_code == 302 and "/hazards/evacuations/" in r.headers["Location"]
     finding = _findings(app, insp.id)[-1]

@@ -81,6 +81,14 @@ def _evacuation(app, **filters):
         return db.session.execute(sa.select(Evacuation).filter_by(**filters)).scalar_one()
 
 
+def _finding_version(app, finding_id) -> str:
+    from factorysafe.db import db
+    from factorysafe.inspections.models import Finding
+
+    with app.app_context():
+        return str(db.session.get(Finding, finding_id).version)
+
+
 def test_engineer_orders_evacuation_and_records_resumption(app, client, auth, build):
     f = build.factory(name="Rana Knit Ltd")
     build.user("engineer", email="e@example.test")
@@ -89,7 +97,8 @@ def test_engineer_orders_evacuation_and_records_resumption(app, client, auth, bu
     auth.login("e@example.test")
     assert client.get(f"/hazards/findings/{fnd.id}/evacuate").status_code == 200
     r = client.post(f"/hazards/findings/{fnd.id}/evacuate",
-                    data={"ordered_on": "2025-06-02", "floors": "4th, 5th", "workers_affected": "600", "note": "Wide cracks"})
+                    data={"ordered_on": "2025-06-02", "scope": "floors", "floors": "4th, 5th", "workers_affected": "600",
+                          "note": "Wide cracks", "version": _finding_version(app, fnd.id)})
     assert r.status_code == 302
     ev = _evacuation(app, finding_id=fnd.id)
     assert ev.floors == "4th, 5th" and ev.workers_affected == 600 and ev.resumed_on is None
@@ -99,16 +108,19 @@ def test_engineer_orders_evacuation_and_records_resumption(app, client, auth, bu
     with app.app_context():
         assert db.session.get(Finding, fnd.id).immediate_danger is True
     # a second evacuation for the same finding while the first is in force is refused
-    again = client.post(f"/hazards/findings/{fnd.id}/evacuate", data={"ordered_on": "2025-06-03"})
+    again = client.post(f"/hazards/findings/{fnd.id}/evacuate", data={
+        "ordered_on": "2025-06-03", "scope": "whole", "version": _finding_version(app, fnd.id)})
     assert again.status_code == 409 and "already in force" in again.get_data(as_text=True)
     page = client.get(f"/hazards/evacuations/{ev.id}").get_data(as_text=True)
     assert "Evacuation in force" in page and "2025-06-02" in page and "4th, 5th" in page
     assert "সরিয়ে নেওয়ার নির্দেশ বহাল" in page and "২০২৫-০৬-০২" in page
     # resumption before the order is refused, form kept
-    bad = client.post(f"/hazards/evacuations/{ev.id}", data={"resumed_on": "2025-05-30", "workers_affected": "610"})
+    bad = client.post(f"/hazards/evacuations/{ev.id}", data={"resumed_on": "2025-05-30", "workers_affected": "610",
+                                                             "version": str(ev.version)})
     assert bad.status_code == 400 and "cannot resume before" in bad.get_data(as_text=True)
     ok = client.post(f"/hazards/evacuations/{ev.id}", data={"resumed_on": "2025-07-12", "workers_affected": "610",
-                                                            "note": "Columns jacketed"}, follow_redirects=True)
+                                                            "note": "Columns jacketed", "version": str(ev.version)},
+                     follow_redirects=True)
     html = ok.get_data(as_text=True)
     assert "40 days closed" in html and 'class="hz-days-closed">40<' in html and "24400" in html
     assert "Evacuation in force" not in html and "work resumed 2025-07-12 after 40 days" in html
@@ -132,7 +144,8 @@ def test_owner_cannot_order_or_lift_an_evacuation(app, client, auth, build):
     insp = build.inspection(f)
     fnd = build.finding(insp)
     auth.login("o@example.test")
-    assert client.post(f"/hazards/findings/{fnd.id}/evacuate", data={"ordered_on": "2025-06-02"}).status_code == 403
+    assert client.post(f"/hazards/findings/{fnd.id}/evacuate", data={
+        "ordered_on": "2025-06-02", "scope": "whole", "version": _finding_version(app, fnd.id)}).status_code == 403
     from factorysafe.db import db
     from factorysafe.factories.models import Evacuation
 
@@ -152,8 +165,9 @@ def test_dashboards_show_evacuation_notices(app, client, auth, build):
     build.user("engineer", email="e@example.test")
     fnd = build.finding(build.inspection(mine), discipline="structural", hazard_code="STRUCT-CRACK")
     with app.app_context():
-        services.order_evacuation(db.session.get(Factory, mine.id), db.session.get(Finding, fnd.id), "",
-                                  dt.date(2025, 6, 2), 300)
+        finding = db.session.get(Finding, fnd.id)
+        services.order_evacuation(db.session.get(Factory, mine.id), finding, "", dt.date(2025, 6, 2), 300,
+                                  version=finding.version)
         db.session.commit()
     auth.login("o@example.test")
     html = client.get("/dashboard").get_data(as_text=True)

@@ -72,7 +72,10 @@ def test_immediate_danger_finding_offers_the_evacuation_order(app, client, auth,
         finding_id = db.session.scalars(sa.select(Finding.id)).one()
     page = client.get(f"/inspections/{insp.id}").get_data(as_text=True)
     assert f"/hazards/findings/{finding_id}/evacuate" in page
+    with app.app_context():
+        version = str(db.session.get(Finding, finding_id).version)
     order = client.post(f"/hazards/findings/{finding_id}/evacuate",
-                        data={"ordered_on": "2025-03-01", "floors": "2nd floor", "workers_affected": "640"})
+                        data={"ordered_on": "2025-03-01", "scope": "floors", "floors": "2nd floor",
+                              "workers_affected": "640", "version": version})
     assert order.status_code == 302
     assert "Evacuation in force" in client.get(f"/manage/factories/{insp.factory_id}").get_data(as_text=True)

@@ -186,7 +186,7 @@ def test_submit_locks_the_inspection_and_amendments_need_a_reason(app, client, a
     auth.login("eng@example.test")
     with app.app_context():
         version = db.session.get(Inspection, insp.id).version
-    r = client.post(f"/inspections/{insp.id}/submit", data={"version": version})
+    r = client.post(f"/inspections/{insp.id}/submit", data={"intent": "submit", "version": version})
     assert r.status_code == 302
     with app.app_context():
         i = db.session.get(Inspection, insp.id)
@@ -213,12 +213,12 @@ def test_submit_locks_the_inspection_and_amendments_need_a_reason(app, client, a
 def test_publish_only_after_submit(app, client, auth, build, setup):
     insp = draft(build, setup)
     auth.login("eng@example.test")
-    r = client.post(f"/inspections/{insp.id}/publish", data={"version": 1}, follow_redirects=True)
+    r = client.post(f"/inspections/{insp.id}/publish", data={"intent": "publish", "version": 1}, follow_redirects=True)
     assert "Only a submitted inspection can be published" in r.get_data(as_text=True)
-    client.post(f"/inspections/{insp.id}/submit", data={"version": 1})
+    client.post(f"/inspections/{insp.id}/submit", data={"intent": "submit", "version": 1})
     with app.app_context():
         v = db.session.get(Inspection, insp.id).version
-    assert client.post(f"/inspections/{insp.id}/publish", data={"version": v}).status_code == 302
+    assert client.post(f"/inspections/{insp.id}/publish", data={"intent": "publish", "version": v}).status_code == 302
     with app.app_context():
         assert db.session.get(Inspection, insp.id).state == InspectionState.PUBLISHED
 
@@ -251,7 +251,7 @@ def test_stale_inspection_edit_and_submit_give_409(app, client, auth, build, set
     assert client.post(f"/inspections/{insp.id}/edit", data=data).status_code == 302
     r = client.post(f"/inspections/{insp.id}/edit", data={**data, "summary": "Stale summary"})
     assert r.status_code == 409 and "Stale summary" in r.get_data(as_text=True)
-    assert client.post(f"/inspections/{insp.id}/submit", data={"version": 1}).status_code == 409
+    assert client.post(f"/inspections/{insp.id}/submit", data={"intent": "submit", "version": 1}).status_code == 409
     with app.app_context():
         assert db.session.get(Inspection, insp.id).state == InspectionState.DRAFT
 

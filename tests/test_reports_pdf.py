@@ -21,8 +21,9 @@ def test_public_inspection_report_has_factory_findings_team_and_public_photos(ap
     assert "Meghna Knitwear Ltd" in text
     for code in ("F-1", "S-1", "E-1", "FIRE-EXIT-LOCKED", "STRUCT-WEAK-COLUMN", "ELEC-NO-EARTHING"):
         assert code in text
-    assert "Engr. Shahidul Islam" in text
-    assert "@example.test" not in text  # names only, never e-mail addresses
+    # public output carries no personal data: the team is "Programme engineers", not their names
+    assert "Engr. Shahidul Islam" not in text and "Programme engineers" in text
+    assert "@example.test" not in text  # and never e-mail addresses
     assert "Immediate danger" in text
     assert "Padlocked gate, north stair" in text
     assert "capture time unknown" in text
@@ -41,6 +42,49 @@ def test_engineer_report_includes_private_photos(app, client, build, auth):
     text = pdf_text(resp.data)[0]
     assert "Private: worker faces visible" in text
     assert "Private version" in text
+    assert "Engr. Shahidul Islam" in text and "Programme engineers" not in text
+    assert "@example.test" not in text
+
+
+def test_engineer_names_only_for_readers_who_may_see_people(app, client, build, auth):
+    """Signed-in engineers and the factory's owners read the team's names; the public and other owners do
+    not. The cached PDFs are kept apart: the reader's audience is part of the report's fingerprint."""
+    d = inspection_with_photos(app, build)
+    url = f"/inspections/{d['inspection'].id}/report.pdf"
+    public = client.get(url)
+    owner = build.user("owner", "owner@example.test", factories=[d["factory"]])
+    build.user("owner", "stranger@example.test", factories=[build.factory()])
+    for email, sees in ((owner.email, True), ("stranger@example.test", False), (d["engineer"].email, True)):
+        auth.login(email)
+        text = pdf_text(client.get(url).data)[0]
+        assert ("Engr. Shahidul Islam" in text) is sees, email
+        auth.logout()
+    again = pdf_text(client.get(url).data)[0]  # the public again, after private versions were cached
+    assert "Engr. Shahidul Islam" not in again and "Programme engineers" in again
+    assert public.headers["ETag"] == client.get(url).headers["ETag"]
+
+
+def test_bangla_public_report_names_no_engineer(app, client, build):
+    d = inspection_with_photos(app, build)
+    text = pdf_text(client.get(f"/inspections/{d['inspection'].id}/report.pdf?lang=bn").data)[0]
+    assert "Shahidul" not in text
+
+
+def test_policy_may_see_people(app, build):
+    from factorysafe import policy
+    from factorysafe.auth.models import User
+
+    f = build.factory()
+    eng, admin = build.user("engineer"), build.user("admin")
+    mine, other = build.user("owner", factories=[f]), build.user("owner", factories=[build.factory()])
+    from flask_login import AnonymousUserMixin
+
+    with app.app_context():
+        get = lambda ref: db.session.get(User, ref.id)  # noqa: E731
+        assert policy.may_see_people(get(eng), f.id) and policy.may_see_people(get(admin), f.id)
+        assert policy.may_see_people(get(mine), f.id)
+        assert not policy.may_see_people(get(other), f.id)
+        assert not policy.may_see_people(AnonymousUserMixin(), f.id)
 
 
 def test_photos_are_downscaled_for_print(app, client, build):

@@ -88,17 +88,19 @@ def _apply(op, ids, today) -> None:
                                 deadline_override_reason="Test deadline.", reason="Amended in the test.")
     elif kind in ("submit", "publish"):
         insp = db.session.get(Inspection, ids["inspections"][(op[1], op[2])])
-        (inspections.submit_inspection if kind == "submit" else inspections.publish_inspection)(insp, by=engineer)
+        (inspections.submit_inspection if kind == "submit" else inspections.publish_inspection)(
+            insp, by=engineer, version=insp.version)
     elif kind == "report" and action(op[1]) is not None:
-        actions.report_fix(action(op[1]), "Fixed.", by=owner, today=today)
+        actions.report_fix(action(op[1]), "Fixed.", by=owner, today=today, version=action(op[1]).version)
     elif kind == "verify" and action(op[1]) is not None:
-        actions.verify_fix(action(op[1]), by=engineer, verified_on=today, today=today)
+        actions.verify_fix(action(op[1]), by=engineer, verified_on=today, today=today, version=action(op[1]).version)
     elif kind == "reject" and action(op[1]) is not None:
-        actions.reject_fix(action(op[1]), "Not fixed.", by=engineer)
+        actions.reject_fix(action(op[1]), "Not fixed.", by=engineer, version=action(op[1]).version)
     elif kind == "extend" and action(op[1]) is not None:
         a = action(op[1])
-        ext = actions.request_extension(a, a.deadline + dt.timedelta(days=op[2]), "Parts delayed.", by=owner)
-        actions.decide_extension(ext, True, "", by=engineer)
+        ext = actions.request_extension(a, a.deadline + dt.timedelta(days=op[2]), "Parts delayed.", by=owner,
+                                        version=a.version)
+        actions.decide_extension(ext, True, "", by=engineer, version=a.version)
         assert ext.status == ExtensionStatus.APPROVED
     elif kind == "agree":
         f = db.session.get(Factory, ids["factories"][op[1]])

@@ -1,11 +1,13 @@
-"""Forms of the action page. Each carries the action ``version`` it was rendered with."""
+"""Forms of the action page. Each that changes state carries the ``version`` it was rendered with (required:
+``factorysafe.forms.VersionField``) and states its intent (no defaulted choice)."""
 from flask_babel import LazyString, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
-from wtforms import BooleanField, DateField, HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from factorysafe.forms import VersionField
 from factorysafe.labels import stage_label
 
 
@@ -14,13 +16,10 @@ def _choices(*pairs):
 
 
 class _Versioned(FlaskForm):
-    version = HiddenField()
+    version = VersionField()
 
-    def version_value(self) -> int | None:
-        try:
-            return int(self.version.data)
-        except (TypeError, ValueError):
-            return None
+    def version_value(self) -> int:
+        return self.version.value()
 
 
 class PlanForm(_Versioned):
@@ -52,20 +51,22 @@ class CommentForm(FlaskForm):
     submit = SubmitField(_l("Add comment"))
 
 
-class ExtensionRequestForm(FlaskForm):
+class ExtensionRequestForm(_Versioned):
     new_deadline = DateField(_l("New deadline"), validators=[DataRequired()])
     reason = TextAreaField(_l("Reason for the extension"), validators=[DataRequired(), Length(max=5000)])
     submit = SubmitField(_l("Request extension"))
 
 
-class ExtensionDecisionForm(FlaskForm):
+class ExtensionDecisionForm(_Versioned):
     decision = RadioField(_l("Decision"), choices=_choices(("approve", _l("Approve")), ("decline", _l("Decline"))),
                           validators=[DataRequired()])
     comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=5000)])
     submit = SubmitField(_l("Decide"))
 
 
-class EscalationForm(FlaskForm):
+class EscalationForm(_Versioned):
+    """Carries the factory's version; the stage has no default in the posted form: it must be chosen."""
+
     stage = SelectField(_l("Stage"), choices=_choices(*((str(n), LazyString(lambda n=n: f"{n} · {stage_label(n)}"))
                                                        for n in (1, 2, 3))), validators=[DataRequired()])
     note = TextAreaField(_l("Note"), validators=[DataRequired(), Length(max=5000)])

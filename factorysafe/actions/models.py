@@ -96,7 +96,12 @@ class DeadlineExtension(db.Model):
     """A reasoned request to move a deadline; the whole history is kept and public."""
 
     __tablename__ = "deadline_extensions"
-    __table_args__ = (sa.Index("ix_deadline_extensions_status_requested", "status", "requested_at"),)
+    __table_args__ = (
+        sa.Index("ix_deadline_extensions_status_requested", "status", "requested_at"),
+        # one open request per action, enforced by the database (two simultaneous requests: one fails)
+        sa.Index("uq_deadline_extensions_one_open", "action_id", unique=True,
+                 postgresql_where=sa.text("status = 'requested'"), sqlite_where=sa.text("status = 'requested'")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     action_id: Mapped[int] = mapped_column(sa.ForeignKey("corrective_actions.id", ondelete="CASCADE"), index=True)

@@ -27,7 +27,7 @@ from factorysafe.actions.models import (
 )
 from factorysafe.actions.rules import add_months
 from factorysafe.db import db, utcnow
-from factorysafe.errors import DomainError
+from factorysafe.errors import Conflict, DomainError, require_version
 from factorysafe.factories.models import Escalation, Factory
 
 MAX_EVIDENCE_PHOTOS = 10
@@ -67,10 +67,18 @@ def _require_engineer(by) -> None:
         raise NotAllowed(_("Only an engineer or an administrator may do this."))
 
 
-def check_version(obj, expected: int | None) -> None:
-    """Optimistic locking: the form carried the version it edited; a different one is a conflict."""
-    if expected is not None and int(expected) != obj.version:
+def check_version(obj, expected: int) -> None:
+    """Optimistic locking: the form carried the version it edited (required: a missing or malformed one is
+    ``errors.MissingVersion``, 400); a different one is a conflict (409)."""
+    if require_version(expected) != obj.version:
         raise VersionConflict(str(CONFLICT_MESSAGE))
+
+
+def _bump(obj) -> None:
+    """Write the row now, checking and raising its version: of two simultaneous changes based on the same
+    version, the second one's UPDATE matches no row (``StaleDataError``, 409), on PostgreSQL and SQLite."""
+    obj.updated_at = utcnow()
+    db.session.flush()
 
 
 def _snapshot(action: CorrectiveAction, *fields: str) -> dict:
@@ -79,7 +87,7 @@ def _snapshot(action: CorrectiveAction, *fields: str) -> dict:
 
 # --- the owner's plan ---------------------------------------------------------------------------
 def update_plan(action: CorrectiveAction, planned_action: str, responsible_person: str,
-                target_date: dt.date | None, *, by, version: int | None = None) -> CorrectiveAction:
+                target_date: dt.date | None, *, by, version: int) -> CorrectiveAction:
     """The owner writes (or revises) the planned action, responsible person and target date."""
     _require_owner(action, by)
     check_version(action, version)
@@ -103,7 +111,7 @@ def update_plan(action: CorrectiveAction, planned_action: str, responsible_perso
 
 # --- fix reported, verified or rejected --------------------------------------------------------
 def report_fix(action: CorrectiveAction, note: str, photos: Iterable[tuple[BinaryIO, str]] = (), *, by,
-               today: dt.date, version: int | None = None) -> CorrectiveAction:
+               today: dt.date, version: int) -> CorrectiveAction:
     """The owner reports the hazard fixed: In progress -> Pending verification.
 
     A note saying what was done is required; evidence photos (up to ten) are optional but go
@@ -137,7 +145,7 @@ def report_fix(action: CorrectiveAction, note: str, photos: Iterable[tuple[Binar
 
 
 def verify_fix(action: CorrectiveAction, *, by, verified_on: dt.date, note: str = "", today: dt.date | None = None,
-               version: int | None = None) -> CorrectiveAction:
+               version: int) -> CorrectiveAction:
     """An engineer confirms the fix: Pending verification -> Corrected, with the date of checking."""
     _require_engineer(by)
     check_version(action, version)
@@ -160,7 +168,7 @@ def verify_fix(action: CorrectiveAction, *, by, verified_on: dt.date, note: str 
     return action
 
 
-def reject_fix(action: CorrectiveAction, reason: str, *, by, version: int | None = None) -> CorrectiveAction:
+def reject_fix(action: CorrectiveAction, reason: str, *, by, version: int) -> CorrectiveAction:
     """An engineer finds the fix insufficient: Pending verification -> In progress, with the reason."""
     _require_engineer(by)
     check_version(action, version)
@@ -195,43 +203,67 @@ def add_comment(action: CorrectiveAction, body: str, *, by) -> ActionComment:
 
 
 # --- deadline extensions ------------------------------------------------------------------------
-def request_extension(action: CorrectiveAction, new_deadline: dt.date, reason: str, *, by) -> DeadlineExtension:
-    """The owner asks for a later deadline, with a reason; one open request at a time."""
+ALREADY_DECIDED = _l("This extension request has already been decided.")
+ALREADY_WAITING = _l("An extension request for this action is already waiting for a decision.")
+
+
+def request_extension(action: CorrectiveAction, new_deadline: dt.date, reason: str, *, by,
+                      version: int) -> DeadlineExtension:
+    """The owner asks for a later deadline, with a reason; one open request at a time.
+
+    Two simultaneous requests: both bump the action's version, so the second fails (409); the unique
+    partial index ``uq_deadline_extensions_one_open`` holds the rule in the database as well."""
     _require_owner(action, by)
+    check_version(action, version)
     if action.status == ActionStatus.CORRECTED:
         raise WrongState(_("This action is already corrected; it needs no extension."))
     if any(x.status == ExtensionStatus.REQUESTED for x in action.extensions):
-        raise WrongState(_("An extension request for this action is already waiting for a decision."))
+        raise WrongState(str(ALREADY_WAITING))
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput(_("Give the reason for the extension."))
     if new_deadline is None or new_deadline <= action.deadline:
         raise InvalidInput(_("The new deadline must be later than the current one (%(date)s).", date=action.deadline.isoformat()))
+    _bump(action)
     ext = DeadlineExtension(action=action, requested_by_id=by.id, reason=reason, previous_deadline=action.deadline,
                             requested_deadline=new_deadline)
     db.session.add(ext)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except sa.exc.IntegrityError:  # another request for this action was committed meanwhile
+        raise Conflict(str(ALREADY_WAITING)) from None
     audit.record("request_extension", action, actor=by,
                  after={"extension_id": ext.id, "requested_deadline": new_deadline, "reason": reason})
     return ext
 
 
-def decide_extension(extension: DeadlineExtension, approve: bool, comment: str, *, by) -> DeadlineExtension:
-    """An engineer approves (the deadline moves) or declines a request; the request stays on record."""
+def decide_extension(extension: DeadlineExtension, approve: bool, comment: str, *, by,
+                     version: int) -> DeadlineExtension:
+    """An engineer approves (the deadline moves) or declines a request; the request stays on record.
+
+    ``version`` is the action's. The decision is a conditional UPDATE (``WHERE status = 'requested'``):
+    of two simultaneous decisions only one changes the row; the other is refused (409), with no event."""
     _require_engineer(by)
+    action = extension.action
+    check_version(action, version)
     if extension.status != ExtensionStatus.REQUESTED:
-        raise WrongState(_("This extension request has already been decided."))
+        raise WrongState(str(ALREADY_DECIDED))
     comment = (comment or "").strip()
     if not approve and not comment:
         raise InvalidInput(_("Say why the extension is declined."))
-    action = extension.action
     before = {"extension_status": extension.status, "deadline": action.deadline}
-    extension.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.DECLINED
-    extension.decided_by_id = by.id
-    extension.decided_at = utcnow()
-    extension.decision_comment = comment
+    status = ExtensionStatus.APPROVED if approve else ExtensionStatus.DECLINED
+    decided = db.session.execute(
+        sa.update(DeadlineExtension)
+        .where(DeadlineExtension.id == extension.id, DeadlineExtension.status == ExtensionStatus.REQUESTED)
+        .values(status=status, decided_by_id=by.id, decided_at=utcnow(), decision_comment=comment)
+        .execution_options(synchronize_session=False))
+    if decided.rowcount != 1:
+        raise Conflict(str(ALREADY_DECIDED))
+    db.session.refresh(extension)
     if approve:
         action.deadline = extension.requested_deadline
+    _bump(action)
     audit.record("approve_extension" if approve else "decline_extension", action, actor=by, before=before,
                  after={"extension_id": extension.id, "extension_status": extension.status, "deadline": action.deadline},
                  note=comment)
@@ -242,9 +274,14 @@ def decide_extension(extension: DeadlineExtension, approve: bool, comment: str, 
 from factorysafe.labels import ESCALATION_STAGE as STAGE_LABELS  # noqa: E402  (the one table of labels)
 
 
-def apply_escalation(factory: Factory, stage: int, note: str, *, by, today: dt.date) -> Escalation:
-    """An engineer or admin applies escalation stage 1, 2 or 3; stage 3 makes the factory ineligible."""
+def apply_escalation(factory: Factory, stage: int, note: str, *, by, today: dt.date, version: int) -> Escalation:
+    """An engineer or admin applies escalation stage 1, 2 or 3; stage 3 makes the factory ineligible.
+
+    ``version`` is the factory's, as the page showed it: a stage applied by someone else meanwhile is a 409."""
     _require_engineer(by)
+    if require_version(version) != factory.version:
+        raise VersionConflict(_("Someone else changed this factory (perhaps applied an escalation) in the meantime. "
+                                "Reload the page to see the current stage, then decide again."))
     try:
         stage = int(stage)
     except (TypeError, ValueError):
@@ -264,6 +301,7 @@ def apply_escalation(factory: Factory, stage: int, note: str, *, by, today: dt.d
         factory.ineligible_since = today
         factory.requalify_on = requalify_on
     factory.escalation_stage = stage
+    db.session.flush()  # the factory's row and version now: a simultaneous escalation fails here (409)
     esc = Escalation(factory=factory, stage=stage, applied_on=today, applied_by_id=by.id, note=note,
                      requalify_on=requalify_on)
     db.session.add(esc)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -20,6 +21,7 @@ from factorysafe.policy import engineer_required, factory_or_403
 from factorysafe.cache import cache, remember
 from factorysafe.db import db
 from factorysafe.errors import refusal
+from factorysafe.forms import version_problem
 from factorysafe.factories.models import Escalation
 from factorysafe.web import dashboard_panel, today
 
@@ -56,7 +58,7 @@ def _empty_forms(action: CorrectiveAction) -> dict:
     forms["plan"].responsible_person.data = action.responsible_person
     forms["plan"].target_date.data = action.target_date
     forms["verify"].verified_on.data = today()
-    for name in ("plan", "report", "verify", "reject"):
+    for name in ("plan", "report", "verify", "reject", "extension"):
         forms[name].version.data = action.version
     return forms
 
@@ -75,6 +77,7 @@ def _render(action: CorrectiveAction, status: int = 200, bound: dict | None = No
             if x.status == ExtensionStatus.REQUESTED:
                 decide_forms[x.id] = (bound or {}).get(f"decide-{x.id}") or ExtensionDecisionForm(
                     formdata=None, prefix=f"decide-{x.id}")
+                decide_forms[x.id].version.data = action.version
     photos = [p for p in action.evidence if manager or not p.private]
     finding_photos = [p for p in action.finding.photos if manager or not p.private]
     return render_template(
@@ -111,7 +114,7 @@ def _perform(action_id: int, form_name: str | None, allowed, operation, success:
     form = FORMS[form_name](prefix=form_name) if form_name else None
     bound = {form_name: form} if form else {}
     if form is not None and not form.validate_on_submit():
-        return _render(action, 400, bound, _("Please correct the marked fields."))
+        return _render(action, 400, bound, version_problem(form) or _("Please correct the marked fields."))
     try:
         operation(action, form)
         db.session.commit()
@@ -197,7 +200,7 @@ def add_comment(action_id: int):
 @login_required
 def request_extension(action_id: int):
     return _perform(action_id, "extension", _owner, lambda a, f: services.request_extension(
-        a, f.new_deadline.data, f.reason.data, by=current_user), _("Extension requested."))
+        a, f.new_deadline.data, f.reason.data, by=current_user, version=f.version_value()), _("Extension requested."))
 
 
 @bp.route("/actions/extensions/<int:extension_id>/decide", methods=["POST"])
@@ -211,9 +214,11 @@ def decide_extension(extension_id: int):
         abort(403)
     form = ExtensionDecisionForm(prefix=f"decide-{extension_id}")
     if not form.validate_on_submit():
-        return _render(_load(action_id), 400, {f"decide-{extension_id}": form}, _("Choose approve or decline."))
+        return _render(_load(action_id), 400, {f"decide-{extension_id}": form},
+                       version_problem(form) or _("Choose approve or decline."))
     try:
-        services.decide_extension(ext, form.decision.data == "approve", form.comment.data, by=current_user)
+        services.decide_extension(ext, form.decision.data == "approve", form.comment.data, by=current_user,
+                                  version=form.version_value())
         db.session.commit()
     except Exception as exc:
         db.session.rollback()
@@ -231,7 +236,10 @@ def decide_extension(extension_id: int):
 @bp.route("/manage/factories/<int:factory_id>/cap")
 @login_required
 def factory_cap(factory_id: int):
-    factory = factory_or_403(factory_id)
+    return _factory_cap_page(factory_or_403(factory_id))
+
+
+def _factory_cap_page(factory, esc_form: EscalationForm | None = None, status: int = 200, error: str | None = None):
     form = CapFilterForm(request.args)
     day = today()
     states = policy.visible_states(current_user, factory.id)
@@ -241,49 +249,82 @@ def factory_cap(factory_id: int):
     summary = queries.factory_summaries(day, [factory.id], states=states)[factory.id]
     esc_inputs = queries.escalation_inputs(day, [factory.id]).get(factory.id)
     proposals = queries.escalation_proposals(day, _threshold(), [factory.id])
-    esc_form = EscalationForm(formdata=None, prefix="esc")
-    if proposals:
-        esc_form.stage.data = str(proposals[0]["proposed_stage"])
+    if esc_form is None:
+        esc_form = EscalationForm(formdata=None, prefix="esc")
+        if proposals:
+            esc_form.stage.data = str(proposals[0]["proposed_stage"])
+    esc_form.version.data = factory.version  # the typed note stays; the version becomes the current one
+    if error:
+        flash(error, "error")
     return render_template("actions/factory_cap.html", factory=factory, actions=actions, form=form, summary=summary,
                            today=day, deadline_state=deadline_state, esc_inputs=esc_inputs,
                            proposal=proposals[0] if proposals else None, esc_form=esc_form,
-                           threshold=_threshold())
+                           threshold=_threshold()), status
 
 
 @bp.route("/actions/escalations")
 @engineer_required
 def escalations():
+    return _escalations_page()
+
+
+def _escalations_page(bound: EscalationForm | None = None, bound_factory_id: int | None = None, status: int = 200,
+                      error: str | None = None):
+    from factorysafe.factories.models import Factory
+
     day = today()
     proposals = queries.escalation_proposals(day, _threshold(), limit=200)
+    versions = {fid: v for fid, v in db.session.execute(sa.select(Factory.id, Factory.version).where(
+        Factory.id.in_([p["factory_id"] for p in proposals])))} if proposals else {}
     forms = {}
     for p in proposals:
-        f = EscalationForm(formdata=None, prefix=f"esc-{p['factory_id']}")
-        f.stage.data = str(p["proposed_stage"])
+        if bound is not None and p["factory_id"] == bound_factory_id:
+            f = bound
+        else:
+            f = EscalationForm(formdata=None, prefix=f"esc-{p['factory_id']}")
+            f.stage.data = str(p["proposed_stage"])
+        f.version.data = versions.get(p["factory_id"])
         forms[p["factory_id"]] = f
     recent = db.session.scalars(
         db.select(Escalation).options(db.joinedload(Escalation.factory)).order_by(Escalation.id.desc()).limit(30)
     ).all()
+    if error:
+        flash(error, "error")
     return render_template("actions/escalations.html", proposals=proposals, forms=forms, recent=recent,
-                           threshold=_threshold(), today=day)
+                           threshold=_threshold(), today=day), status
 
 
 @bp.route("/manage/factories/<int:factory_id>/escalate", methods=["POST"])
 @engineer_required
 def apply_escalation(factory_id: int):
+    """Apply the chosen stage; a refusal or conflict re-shows the page it came from, the note kept."""
     factory = factory_or_403(factory_id)
     prefix = request.form.get("prefix", "esc")
     if prefix not in ("esc", f"esc-{factory_id}"):
         abort(400)
     form = EscalationForm(prefix=prefix)
     back = request.form.get("next") == "list"
-    target = url_for("actions.escalations") if back else url_for("actions.factory_cap", factory_id=factory_id)
+
+    def again(status: int, message: str):
+        if back:
+            return _escalations_page(form, factory_id, status, message)
+        return _factory_cap_page(db.session.get(type(factory), factory_id), form, status, message)
+
     if not form.validate_on_submit():
-        flash(_("Choose a stage and write a note for the escalation."), "error")
-        return redirect(target), 303
-    services.apply_escalation(factory, form.stage.data, form.note.data, by=current_user, today=today())
-    db.session.commit()  # a refusal (DomainError) or a conflict is rendered by errors.py
+        return again(400, version_problem(form) or _("Choose a stage and write a note for the escalation."))
+    try:
+        services.apply_escalation(factory, form.stage.data, form.note.data, by=current_user, today=today(),
+                                  version=form.version_value())
+        db.session.commit()
+    except Exception as exc:  # a refusal re-shows the page with the note kept; anything else is a bug
+        db.session.rollback()
+        refused = refusal(exc)
+        if refused is None:
+            raise
+        return again(refused.status, refused.message)
     cache.delete(f"dash:proposals:{today()}")
     flash(_("Escalation stage %(stage)s applied to %(name)s.", stage=form.stage.data, name=factory.name), "info")
+    target = url_for("actions.escalations") if back else url_for("actions.factory_cap", factory_id=factory_id)
     return redirect(target)
 
 

@@ -89,8 +89,11 @@ class Evacuation(db.Model):
     resumed_on: Mapped[dt.date | None] = mapped_column(doc="Date the engineers allowed work to resume.")
     note: Mapped[str] = mapped_column(sa.Text, default="")
     ordered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     factory: Mapped[Factory] = relationship(back_populates="evacuations")
+
+    __mapper_args__ = {"version_id_col": version}
 
     @property
     def in_force(self) -> bool:

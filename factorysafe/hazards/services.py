@@ -13,10 +13,11 @@ import datetime as dt
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm.attributes import flag_modified
 
 from factorysafe import audit
 from factorysafe.db import db
-from factorysafe.errors import DomainError
+from factorysafe.errors import Conflict, DomainError, require_version
 from factorysafe.factories.models import Evacuation, Factory
 from factorysafe.hazards import registry as cat
 from factorysafe.hazards.columns import ColumnInput, ColumnResult, ColumnVerdict, verdict
@@ -85,7 +86,8 @@ def create_column_finding(
         note=f"From the column check: DCR {result.dcr:.2f} (limit {dcr_limit:g}, immediate danger over {danger_limit:g}).",
     )
     if danger and evacuate_floors is not None:
-        order_evacuation(inspection.factory, finding, evacuate_floors, start, workers_affected, by=by)
+        order_evacuation(inspection.factory, finding, evacuate_floors, start, workers_affected, by=by,
+                         version=finding.version)
     return finding
 
 
@@ -97,15 +99,21 @@ def order_evacuation(
     workers_affected: int | None,
     by=None,
     note: str = "",
+    *,
+    version: int | None,
 ) -> Evacuation:
     """Evacuate ``floors`` ("" = the whole building) of ``factory`` from ``ordered_on``.
 
-    The finding, if given, must belong to the factory; it is marked immediate danger. A
-    second evacuation in force for the same finding is refused.
+    The finding, if given, must belong to the factory and be at ``version`` (the one the engineer saw;
+    else 409); it is marked immediate danger, and its version rises, so of two simultaneous orders the
+    second fails. A second evacuation in force for the same finding is refused.
     """
     if finding is not None:
         if finding.factory_id != factory.id:
             raise HazardRuleError(_("That finding belongs to another factory."))
+        if require_version(version) != finding.version:
+            raise Conflict(_("Someone else changed this finding in the meantime. Reload the page and check it "
+                             "before ordering an evacuation."))
         in_force = db.session.execute(
             sa.select(Evacuation.id).where(Evacuation.finding_id == finding.id, Evacuation.resumed_on.is_(None))
         ).first()
@@ -120,10 +128,13 @@ def order_evacuation(
         ordered_by_id=getattr(by, "id", None) if getattr(by, "is_authenticated", False) else None,
     )
     db.session.add(evacuation)
-    if finding is not None and not finding.immediate_danger:
-        finding.immediate_danger = True
-        audit.record("mark_immediate_danger", finding, actor=by, before={"immediate_danger": False},
-                     after={"immediate_danger": True}, note="Evacuation ordered.")
+    if finding is not None:
+        if not finding.immediate_danger:
+            finding.immediate_danger = True
+            audit.record("mark_immediate_danger", finding, actor=by, before={"immediate_danger": False},
+                         after={"immediate_danger": True}, note="Evacuation ordered.")
+        flag_modified(finding, "immediate_danger")  # the finding's version rises in any case
+        db.session.flush()
     audit.record(
         "order_evacuation", evacuation, actor=by, factory_id=factory.id,
         after={"ordered_on": ordered_on, "floors": floors or "whole building", "workers_affected": workers_affected,
@@ -139,8 +150,14 @@ def record_resumption(
     workers_affected: int | None,
     by=None,
     note: str = "",
+    *,
+    version: int,
 ) -> Evacuation:
-    """Record the date work may resume (not before the order) and the workers affected."""
+    """Record the date work may resume (not before the order) and the workers affected; ``version`` is the
+    evacuation's as the engineer saw it (another change meanwhile: 409)."""
+    if require_version(version) != evacuation.version:
+        raise Conflict(_("Someone else changed this evacuation in the meantime. Reload the page and check it "
+                         "before recording the resumption."))
     if resumed_on < evacuation.ordered_on:
         raise HazardRuleError(_("Work cannot resume before the evacuation was ordered (%(date)s).",
                                  date=evacuation.ordered_on.isoformat()))

@@ -11,12 +11,13 @@ from sqlalchemy.orm.exc import StaleDataError
 from factorysafe import policy
 from factorysafe.policy import engineer_required
 from factorysafe.db import db
-from factorysafe.errors import DomainError
+from factorysafe.errors import DomainError, refusal
+from factorysafe.forms import version_problem
 from factorysafe.factories.models import Evacuation, Factory
 from factorysafe.hazards import choices, queries, services
 from factorysafe.hazards.blueprint import bp
 from factorysafe.hazards import registry as cat
-from factorysafe.hazards.columns import ColumnInputError, check_column, verdict
+from factorysafe.hazards.columns import ColumnInputError, ColumnVerdict, check_column, verdict
 from factorysafe.hazards.forms import ColumnCheckForm, EvacuationOrderForm, ResumptionForm, TrySuggestForm
 from factorysafe.hazards.suggester import suggest
 from factorysafe.inspections.models import Finding, Inspection, InspectionState
@@ -125,11 +126,16 @@ def column_check():
                 if not problem:
                     form.inspection_id.errors.append(_("Give the id of a draft inspection to record the finding in."))
                 return render_template("hazards/column_check.html", **ctx), 400
+            chosen, evacuate_floors = form.evacuation_choice()
+            if ctx["kind"] == ColumnVerdict.IMMEDIATE_DANGER and not chosen:
+                form.evacuation.errors = [_("Choose what to evacuate: the whole building, only the floors you name, "
+                                            "or no evacuation now.")]
+                return render_template("hazards/column_check.html", **ctx), 400
             try:
                 finding = services.create_column_finding(
                     inspection, form.column(), result, column_label=form.column_label.data or "",
                     floor=form.floor.data or "", dcr_limit=limit, danger_limit=danger,
-                    evacuate_floors=form.evacuate_floors.data or "", workers_affected=form.workers_affected.data,
+                    evacuate_floors=evacuate_floors, workers_affected=form.workers_affected.data,
                     by=current_user)
                 db.session.commit()
             except DomainError as exc:
@@ -141,7 +147,9 @@ def column_check():
                 flash(_("Someone added a finding to this inspection at the same time. Send the form again."), "error")
                 return render_template("hazards/column_check.html", **ctx), 409
             flash(_("Finding %(number)s (%(code)s) recorded as immediate danger; evacuation ordered.", number=finding.item_number,
-                    code=finding.hazard_code) if finding.immediate_danger else
+                    code=finding.hazard_code) if finding.immediate_danger and evacuate_floors is not None else
+                  _("Finding %(number)s (%(code)s) recorded as immediate danger; no evacuation ordered yet.",
+                    number=finding.item_number, code=finding.hazard_code) if finding.immediate_danger else
                   _("Finding %(number)s (%(code)s) recorded.", number=finding.item_number, code=finding.hazard_code), "info")
             if finding.immediate_danger:
                 ev = db.session.query(Evacuation).filter_by(finding_id=finding.id).first()
@@ -160,21 +168,28 @@ def order_evacuation(finding_id: int):
     finding = db.session.get(Finding, finding_id) or abort(404)
     factory = db.session.get(Factory, finding.factory_id)
     form = EvacuationOrderForm(ordered_on=today())
+    if request.method == "GET":
+        form.version.data = finding.version
     if form.validate_on_submit():
         try:
-            ev = services.order_evacuation(factory, finding, form.floors.data or "", form.ordered_on.data,
-                                           form.workers_affected.data, by=current_user, note=form.note.data or "")
+            ev = services.order_evacuation(factory, finding, form.floors_value(), form.ordered_on.data,
+                                           form.workers_affected.data, by=current_user, note=form.note.data or "",
+                                           version=form.version.value())
             db.session.commit()
         except DomainError as exc:
             db.session.rollback()
             flash(exc.message, "error")
+            form.version.data = db.session.get(Finding, finding_id).version  # the typed entries stay
             return render_template("hazards/evacuate.html", form=form, finding=finding, factory=factory), exc.status
         except StaleDataError:
             db.session.rollback()
             flash(_("Someone changed this finding in the meantime. Reload and try again."), "error")
+            form.version.data = db.session.get(Finding, finding_id).version
             return render_template("hazards/evacuate.html", form=form, finding=finding, factory=factory), 409
         flash(_("Evacuation ordered."), "info")
         return redirect(url_for("hazards.evacuation_detail", evacuation_id=ev.id))
+    if problem := version_problem(form):
+        flash(problem, "error")
     return render_template("hazards/evacuate.html", form=form, finding=finding, factory=factory), 400 if form.errors else 200
 
 
@@ -186,20 +201,32 @@ def evacuation_detail(evacuation_id: int):
     form = ResumptionForm(obj=ev if request.method == "GET" else None)
     if request.method == "GET":
         form.note.data = ""
+    status = 200
     if form.validate_on_submit():
         try:
             services.record_resumption(ev, form.resumed_on.data, form.workers_affected.data, by=current_user,
-                                       note=form.note.data or "")
+                                       note=form.note.data or "", version=form.version.value())
             db.session.commit()
-        except DomainError as exc:
+        except (DomainError, StaleDataError) as exc:
             db.session.rollback()
-            form.resumed_on.errors.append(exc.message)
+            refused = refusal(exc)
+            status = refused.status
+            if status == 409:
+                flash(refused.message, "error")
+                ev = db.session.get(Evacuation, evacuation_id)
+                form.version.data = ev.version
+            else:
+                form.resumed_on.errors.append(refused.message)
         else:
             flash(_("Work may resume on %(date)s: %(days)s days closed.", date=ev.resumed_on.isoformat(),
                     days=ev.days_closed(ev.resumed_on)), "info")
             return redirect(url_for("hazards.evacuation_detail", evacuation_id=ev.id))
+    elif form.errors:
+        status = 400
+        if problem := version_problem(form):
+            flash(problem, "error")
     return render_template("hazards/evacuation.html", ev=ev, factory=ev.factory, finding=finding, form=form,
-                           day=today()), 400 if form.errors else 200
+                           day=today()), status
 
 
 @dashboard_panel(roles=("engineer",), template="hazards/_evacuations_panel.html", order=20)

@@ -1,4 +1,5 @@
-"""Forms of the inspection workflow (Flask-WTF, CSRF on). Every form that edits carries ``version``."""
+"""Forms of the inspection workflow (Flask-WTF, CSRF on). Every form that edits carries ``version``
+(required: ``factorysafe.forms.VersionField``); submit and publish also name their ``intent``."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -17,6 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from factorysafe.forms import VersionField
 from factorysafe.inspections.models import Discipline, InspectionType, Severity
 from factorysafe.labels import lazy_label
 
@@ -42,7 +44,7 @@ class InspectionForm(FlaskForm):
     engineer_ids = CheckboxListField(_l("Team of engineers"), coerce=int)
     summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=5000)])
     amendment_reason = TextAreaField(_l("Reason for the amendment"), validators=[Optional(), Length(max=2000)])
-    version = HiddenField()
+    version = HiddenField()  # a new inspection has none; InspectionEditForm requires it
 
     def values(self) -> dict:
         return {"type": self.type.data, "inspected_on": self.inspected_on.data, "disciplines": self.disciplines.data,
@@ -72,7 +74,7 @@ class FindingForm(FlaskForm):
     deadline_override_reason = StringField(_l("Reason for the other deadline"), validators=[Optional(), Length(max=500)])
     photos = MultipleFileField(_l("Photos"))
     amendment_reason = TextAreaField(_l("Reason for the amendment"), validators=[Optional(), Length(max=2000)])
-    version = HiddenField()
+    version = HiddenField()  # a new finding has none; FindingEditForm requires it
 
     VALUE_FIELDS = ("discipline", "hazard_code", "floor", "area", "observation", "recommendation", "severity",
                     "severity_override_reason", "immediate_danger")
@@ -87,7 +89,17 @@ class FindingForm(FlaskForm):
             raise ValidationError(_l("Give a reason for the other deadline."))
 
 
-class StateForm(FlaskForm):
-    """Submit or publish: only the version travels."""
+class InspectionEditForm(InspectionForm):
+    version = VersionField()
 
-    version = HiddenField()
+
+class FindingEditForm(FindingForm):
+    version = VersionField()
+
+
+class StateForm(FlaskForm):
+    """Submit or publish: the version the engineer saw and the intent (``submit`` or ``publish``), both
+    required, so an empty or half-made POST changes nothing (400)."""
+
+    version = VersionField()
+    intent = HiddenField()

@@ -19,7 +19,7 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from factorysafe import audit
 from factorysafe.actions.models import CorrectiveAction
-from factorysafe.errors import DomainError
+from factorysafe.errors import DomainError, require_version
 from factorysafe.db import db, utcnow
 from factorysafe.inspections.models import (
     Discipline,
@@ -48,12 +48,9 @@ class EditConflict(InspectionRuleError):
 
 
 def check_version(obj, version: Any, what: str) -> None:
-    if version is None or str(version) == "":
-        return
-    try:
-        seen = int(version)
-    except (TypeError, ValueError):
-        raise InspectionRuleError(_("The form's version is not valid; reload the page.")) from None
+    """The version the user edited (required: missing or malformed is ``errors.MissingVersion``, 400);
+    another current version is an :class:`EditConflict` (409)."""
+    seen = require_version(version)
     if seen != obj.version:
         thing = {"inspection": _("inspection"), "finding": _("finding")}.get(what, what)
         raise EditConflict(_("Someone else changed this %(thing)s while you were editing it (you edited version "
@@ -114,7 +111,7 @@ def create_inspection(factory, values: dict, *, by) -> Inspection:
     return inspection
 
 
-def update_inspection(inspection: Inspection, values: dict, *, by, version=None, reason: str | None = None) -> Inspection:
+def update_inspection(inspection: Inspection, values: dict, *, by, version: int, reason: str | None = None) -> Inspection:
     check_version(inspection, version, "inspection")
     note = _amendment(inspection, reason)
     new = {"type": InspectionType(values["type"]), "inspected_on": values["inspected_on"],
@@ -138,8 +135,9 @@ def update_inspection(inspection: Inspection, values: dict, *, by, version=None,
         for f in inspection.findings:
             f.origin = origin
     if "inspected_on" in after:
+        why = f"Inspection {inspection.id} date changed from {before['inspected_on']} to {after['inspected_on']}."
         for f in inspection.findings:
-            _apply_default_deadline(f, inspection)
+            _apply_default_deadline(f, inspection, by=by, why=why)
             refresh_photo_flags(f.photos, inspection)
     if after:
         flag_modified(inspection, "summary")  # the team is a link table: still bump the version
@@ -148,7 +146,7 @@ def update_inspection(inspection: Inspection, values: dict, *, by, version=None,
     return inspection
 
 
-def submit_inspection(inspection: Inspection, *, by, version=None) -> Inspection:
+def submit_inspection(inspection: Inspection, *, by, version: int) -> Inspection:
     check_version(inspection, version, "inspection")
     if inspection.state != InspectionState.DRAFT:
         raise InspectionRuleError(_("Only a draft inspection can be submitted."), 409)
@@ -159,7 +157,7 @@ def submit_inspection(inspection: Inspection, *, by, version=None) -> Inspection
     return inspection
 
 
-def publish_inspection(inspection: Inspection, *, by, version=None) -> Inspection:
+def publish_inspection(inspection: Inspection, *, by, version: int) -> Inspection:
     check_version(inspection, version, "inspection")
     if inspection.state != InspectionState.SUBMITTED:
         raise InspectionRuleError(_("Only a submitted inspection can be published."), 409)
@@ -207,11 +205,23 @@ def _catalogue_defaults(values: dict, inspection: Inspection, deadline_override,
     return {**values, **{k: filled[k] for k in ("discipline", "severity", "severity_override_reason") if k in filled}}
 
 
-def _apply_default_deadline(finding: Finding, inspection: Inspection) -> None:
+def _apply_default_deadline(finding: Finding, inspection: Inspection, *, by, why: str) -> None:
+    """Move the finding's action to its default deadline (not one fixed by hand or by an extension); a
+    moved binding deadline is an event on the action itself (``deadline_moved``), so its history shows it."""
     action = finding.action
     if action is None or finding.deadline_override_reason or action.extensions:
         return
-    action.deadline = action.original_deadline = default_deadline(finding, inspection)
+    _move_deadline(action, default_deadline(finding, inspection), by=by, why=why)
+
+
+def _move_deadline(action: CorrectiveAction, new: dt.date, *, by, why: str) -> None:
+    if action.deadline == new and action.original_deadline == new:
+        return
+    before = {"deadline": action.deadline, "original_deadline": action.original_deadline}
+    action.deadline = action.original_deadline = new
+    if before["deadline"] != new:
+        audit.record("deadline_moved", action, actor=by, before=before,
+                     after={"deadline": new, "original_deadline": new}, note=why)
 
 
 def _clean_values(values: dict, inspection: Inspection) -> dict:
@@ -298,7 +308,7 @@ def remove_photo(photo: Photo) -> None:
     db.session.delete(photo)
 
 
-def update_finding(finding: Finding, values: dict, photos=(), *, by, version=None, reason: str | None = None,
+def update_finding(finding: Finding, values: dict, photos=(), *, by, version: int, reason: str | None = None,
                    deadline_override: dt.date | None = None, deadline_override_reason: str | None = None,
                    remove_photo_ids: Iterable[int] = (), private_photo_ids: Iterable[int] | None = None) -> Finding:
     check_version(finding, version, "finding")
@@ -321,10 +331,12 @@ def update_finding(finding: Finding, values: dict, photos=(), *, by, version=Non
         before.update(deadline=action.deadline, deadline_override_reason=finding.deadline_override_reason)
         after.update(deadline=deadline_override, deadline_override_reason=override_reason)
         finding.deadline_override_reason = override_reason
-        action.deadline = action.original_deadline = deadline_override
+        _move_deadline(action, deadline_override, by=by,
+                       why=f"Deadline of finding {finding.item_number} fixed by hand: {override_reason}")
     elif "severity" in after and not finding.deadline_override_reason:
         old = action.deadline if action else None
-        _apply_default_deadline(finding, inspection)
+        _apply_default_deadline(finding, inspection, by=by,
+                                why=f"Severity of finding {finding.item_number} changed to {clean['severity'].value}.")
         if action is not None and action.deadline != old:
             before["deadline"], after["deadline"] = old, action.deadline
     remove = {int(i) for i in remove_photo_ids or ()}

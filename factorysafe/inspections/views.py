@@ -18,7 +18,10 @@ from factorysafe.db import db
 from factorysafe.errors import CONFLICT_MESSAGE, DomainError, refusal
 from factorysafe.inspections import services
 from factorysafe.inspections.blueprint import bp
-from factorysafe.inspections.forms import FindingForm, InspectionForm, StateForm, choices
+from factorysafe.forms import version_problem
+from factorysafe.inspections.forms import (
+    FindingEditForm, FindingForm, InspectionEditForm, InspectionForm, StateForm, choices,
+)
 from factorysafe.inspections.models import Discipline, Finding, Inspection, InspectionState, Photo
 from factorysafe.web import dashboard_panel
 
@@ -49,7 +52,7 @@ def _team_choices():
 
 def _inspection_form(inspection: Inspection | None) -> InspectionForm:
     from factorysafe.factories.models import Factory  # lazy: factories -> actions.rules -> inspections
-    form = InspectionForm(obj=inspection) if inspection else InspectionForm()
+    form = InspectionEditForm(obj=inspection) if inspection else InspectionForm()
     form.engineer_ids.choices = _team_choices()
     if inspection is not None:
         form.factory_id.choices = choices([(inspection.factory_id, inspection.factory.name)])
@@ -100,7 +103,7 @@ def inspection_edit(inspection_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            services.update_inspection(inspection, form.values(), by=current_user, version=form.version.data,
+            services.update_inspection(inspection, form.values(), by=current_user, version=form.version.value(),
                                        reason=form.amendment_reason.data)
             db.session.commit()
         except (DomainError, StaleDataError) as exc:
@@ -113,6 +116,8 @@ def inspection_edit(inspection_id: int):
             return redirect(url_for("inspections.inspection_detail", inspection_id=inspection.id))
     elif form.errors:
         status = 400
+        if problem := version_problem(form):
+            flash(problem, "error")
     return render_template("inspections/inspection_form.html", form=form, inspection=inspection), status
 
 
@@ -169,13 +174,17 @@ def inspection_detail(inspection_id: int):
     return render_template("inspections/detail.html", **_detail_context(inspection_or_404(inspection_id)))
 
 
-def _state_change(inspection_id: int, operation, done: str):
+def _state_change(inspection_id: int, intent: str, operation, done: str):
+    """Submit or publish. The form must carry the version the engineer saw and name this very intent: an
+    empty or half-made POST is a 400 that changes nothing (the page is shown again with the reason)."""
     inspection = inspection_or_404(inspection_id, edit=True)
     form = StateForm()
-    if not form.validate_on_submit():
-        abort(400)
+    if not form.validate_on_submit() or form.intent.data != intent:
+        flash(version_problem(form) or _("The form did not say what to do with this inspection, so nothing was "
+                                         "changed. Use the button on this page."), "error")
+        return render_template("inspections/detail.html", **_detail_context(inspection)), 400
     try:
-        operation(inspection, by=current_user, version=form.version.data)
+        operation(inspection, by=current_user, version=form.version.value())
         db.session.commit()
     except (DomainError, StaleDataError) as exc:
         if _failed(exc) == 409:
@@ -189,14 +198,14 @@ def _state_change(inspection_id: int, operation, done: str):
 @bp.route("/inspections/<int:inspection_id>/submit", methods=["POST"])
 @engineer_required
 def inspection_submit(inspection_id: int):
-    return _state_change(inspection_id, services.submit_inspection,
+    return _state_change(inspection_id, "submit", services.submit_inspection,
                          _("Inspection submitted: it is locked; later changes are amendments with a reason."))
 
 
 @bp.route("/inspections/<int:inspection_id>/publish", methods=["POST"])
 @engineer_required
 def inspection_publish(inspection_id: int):
-    return _state_change(inspection_id, services.publish_inspection, _("Inspection published: the public can see it."))
+    return _state_change(inspection_id, "publish", services.publish_inspection, _("Inspection published: the public can see it."))
 
 
 def _hazard_codes() -> list[tuple[str, str]]:
@@ -213,7 +222,7 @@ def _uploads(form: FindingForm):
 
 
 def _finding_form(inspection: Inspection, finding: Finding | None) -> FindingForm:
-    form = FindingForm(obj=finding) if finding else FindingForm()
+    form = FindingEditForm(obj=finding) if finding else FindingForm()
     form.discipline.choices = choices((d.value, _l(d.label)) for d in inspection.discipline_list)
     if request.method == "GET":
         if finding is not None:
@@ -276,7 +285,7 @@ def finding_edit(finding_id: int):
         photos = _uploads(form)
         try:
             services.update_finding(
-                finding, form.values(), photos, by=current_user, version=form.version.data,
+                finding, form.values(), photos, by=current_user, version=form.version.value(),
                 reason=form.amendment_reason.data, deadline_override=form.deadline_override.data,
                 deadline_override_reason=form.deadline_override_reason.data,
                 remove_photo_ids=request.form.getlist("remove_photo", type=int),
@@ -294,6 +303,8 @@ def finding_edit(finding_id: int):
                                     _anchor=f"finding-{finding.id}"))
     elif form.errors:
         status = 400
+        if problem := version_problem(form):
+            flash(problem, "error")
     return render_template("inspections/finding_form.html", form=form, inspection=inspection, finding=finding,
                            hazard_codes=_hazard_codes(), conflict=status == 409), status
 

@@ -242,6 +242,18 @@ def api_findings():
                         else None, limit)
 
 
+@bp.route("/api/v1/audit/head")
+def api_audit_head():
+    """The audit trail's head, for anyone to keep: later, ``flask audit verify --head EVENTS:HASH`` fails if an
+    event up to it was removed or rewritten. A count and a hash: nothing about any person or event."""
+    from factorysafe import audit
+
+    count, digest = audit.head()
+    response = jsonify(events=count, hash=digest, anchor=f"{count}:{digest}")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
 # --- OpenAPI 3.1 (its schemas are JSON Schema 2020-12) ---------------------------------------------------------------------------------------
 def _progress_schema() -> dict:
     props = {d: {"type": ["number", "null"], "minimum": 0, "maximum": 1} for d in [*DISCIPLINES, "overall"]}
@@ -367,8 +379,22 @@ def openapi_document() -> dict:
                     *paging],
                 "responses": {"200": {"description": "A page of findings", "content": {"application/json": {
                     "schema": {"$ref": "#/components/schemas/FindingPage"}}}}, "400": error}}},
+            "/api/v1/audit/head": {"get": {
+                "summary": "The audit trail's head: how many events it holds and the hash of the last one. Keep it: "
+                           "`flask --app factorysafe audit verify --head EVENTS:HASH` (the anchor) later fails if "
+                           "any event up to that one was removed or rewritten.",
+                "operationId": "getAuditHead",
+                "responses": {"200": {"description": "The head", "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/AuditHead"}}}}}}},
         },
         "components": {"schemas": {
+            "AuditHead": {"type": "object", "required": ["events", "hash", "anchor"], "additionalProperties": False,
+                          "properties": {
+                "events": {"type": "integer", "minimum": 0, "description": "Number of events in the audit trail."},
+                "hash": {"type": "string", "pattern": "^[0-9a-f]{64}$",
+                         "description": "SHA-256 hash of the last event (64 zeros when there is none)."},
+                "anchor": {"type": "string", "pattern": "^[0-9]+:[0-9a-f]{64}$",
+                           "description": "events:hash, as audit verify --head takes it."}}},
             "Progress": _progress_schema(),
             "OpenActions": _counts_schema("Corrective actions not verified as corrected, per discipline."),
             "OverdueActions": _counts_schema("Corrective actions past their deadline, per discipline."),

@@ -145,5 +145,9 @@ def factory_page(factory_id: int):
 def open_data():
     from factorysafe.maps import exports
 
+    from factorysafe import audit
+
+    events, head = audit.head()
     return render_template("maps/open_data.html", factory_columns=exports.FACTORY_COLUMNS,
-                           finding_columns=exports.FINDING_COLUMNS, statuses=list(CapStatus), disciplines=DISCIPLINES)
+                           finding_columns=exports.FINDING_COLUMNS, statuses=list(CapStatus), disciplines=DISCIPLINES,
+                           audit_events=events, audit_head=head)

@@ -80,13 +80,15 @@ def _photo_data(photo) -> dict:
     }
 
 
-def inspection_content(inspection_id: int, audience: str, lang: str) -> dict:
-    """The inspection report's data; its labels are in ``lang`` (the report's language, not the session's)."""
+def inspection_content(inspection_id: int, audience: str, lang: str, people: bool = False) -> dict:
+    """The inspection report's data; its labels are in ``lang`` (the report's language, not the session's).
+    ``people`` (``policy.may_see_people`` of the reader): the team's names are printed; else only that the
+    inspection was made by programme engineers. It is part of the data, hence of the cached PDF's fingerprint."""
     with force_locale(lang):
-        return _inspection_content(inspection_id, audience, lang)
+        return _inspection_content(inspection_id, audience, lang, people)
 
 
-def _inspection_content(inspection_id: int, audience: str, lang: str) -> dict:
+def _inspection_content(inspection_id: int, audience: str, lang: str, people: bool) -> dict:
     inspection = db.session.scalar(
         sa.select(Inspection).where(Inspection.id == inspection_id).options(
             selectinload(Inspection.engineers),
@@ -127,8 +129,9 @@ def _inspection_content(inspection_id: int, audience: str, lang: str) -> dict:
             "disciplines": [{"value": d.value, "label": label(d)} for d in covered],
             "published_at": inspection.published_at.isoformat() if inspection.published_at else None,
         },
-        # Names only: engineers' e-mail addresses are never printed.
-        "team": sorted(u.name for u in inspection.engineers if u.name),
+        # Names only, and only for readers who may see people: e-mail addresses are never printed.
+        "people": people,
+        "team": sorted(u.name for u in inspection.engineers if u.name) if people else [],
         "summary_rows": rows, "summary_totals": totals, "summary_total": sum(totals.values()),
         "severities": [{"value": s.value, "label": label(s)} for s in _SEVERITY_ORDER],
         "findings": out_findings,

@@ -53,7 +53,8 @@ def inspection_report(inspection_id: int):
     if audience is None:
         abort(404)
     lang = _lang()
-    data = content.inspection_content(inspection.id, audience, lang)
+    data = content.inspection_content(inspection.id, audience, lang,
+                                      people=policy.may_see_people(current_user, inspection.factory_id))
     name = f"inspection-{inspection.id}-{inspection.inspected_on.isoformat()}-{lang}.pdf"
     return _send("inspection", inspection.id, "inspection.html", data, name)
 

@@ -1,0 +1,34 @@
+"""Form pieces shared by the domain packages' forms: the version a change is based on."""
+from __future__ import annotations
+
+from flask import has_request_context, request
+from wtforms import HiddenField
+from wtforms.validators import ValidationError
+
+from factorysafe.errors import VERSION_MISSING_MESSAGE
+
+
+class VersionField(HiddenField):
+    """The version of the record the form was rendered with: required and a whole number, else the form does
+    not validate (400, typed text kept) and :func:`version_problem` says why. A different current version
+    is the service's business (409)."""
+
+    def pre_validate(self, form):
+        if has_request_context():
+            # Only what was sent counts: a form built with ``obj=record`` (or kwargs) would otherwise fill in
+            # the record's *current* version when the POST carries none, and the change would overwrite.
+            self.data = request.form.get(self.name)
+        text = str(self.data if self.data is not None else "").strip()
+        if not (text.isascii() and text.isdigit()) or len(text) > 12:
+            raise ValidationError(str(VERSION_MISSING_MESSAGE))
+
+    def value(self) -> int:
+        return int(str(self.data).strip())
+
+
+def version_problem(form) -> str | None:
+    """The message for a form whose version is missing or malformed, else None."""
+    field = getattr(form, "version", None)
+    if isinstance(field, VersionField) and field.errors:
+        return str(field.errors[0])
+    return None
