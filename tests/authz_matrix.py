@@ -93,8 +93,9 @@ ENGINEERS = access(LOGIN, DENY, DENY, OK, OK)
 ADMINS = access(LOGIN, DENY, DENY, DENY, OK)
 # A factory's private pages: its owners (whatever the state of its inspections) and engineers.
 FACTORY_MANAGERS = access(LOGIN, OK, DENY, OK, OK)
-# Public pages and data of a factory: once one of its inspections is published; 404 for everyone before.
-PUBLIC_FACTORY = access(*[states(GONE, GONE, OK)] * 3, OK, OK)
+# Public pages and data of a factory: once one of its inspections is published; 404 for everyone before
+# (engineers included: these are the public pages; the private ones are under /manage).
+PUBLIC_FACTORY = access(*[states(GONE, GONE, OK)] * 5)
 # A CAP report: the private version for the factory's owners and engineers, the public one once published.
 CAP_REPORT = access(states(GONE, GONE, OK), OK, states(GONE, GONE, OK), OK, OK)
 
@@ -192,11 +193,13 @@ CHECKED_METHODS = ("GET", "POST")  # every rule is asked both; an undeclared one
 def cases(rule: str) -> list[tuple[str, Profile]]:
     """(method, profile) of every case of a rule; a method not declared gets the 405 profile."""
     declared = ROUTES[rule]
+    first = next(iter(declared.values()))
+    args = (first[0] if isinstance(first, list) else first).args  # to fill the URL of a 405 case
     out = []
     for method in CHECKED_METHODS:
         profiles = declared.get(method)
         if profiles is None:
-            out.append((method, access(METHOD, METHOD, METHOD, METHOD, METHOD)))
+            out.append((method, access(METHOD, METHOD, METHOD, METHOD, METHOD).with_args(**args)))
             continue
         for profile in profiles if isinstance(profiles, list) else [profiles]:
             out.append((method, profile))

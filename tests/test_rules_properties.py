@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from factorysafe.actions.models import ActionStatus
 from factorysafe.actions.rules import (
-    DUE_SOON_DAYS, SEVERITY_RULES, CapStatus, DeadlineState, FactoryCounts, add_months, apply_rule, cap_status,
+    DUE_SOON_DAYS, RULE_RE, SEVERITY_RULES, CapStatus, DeadlineState, FactoryCounts, add_months, apply_rule, cap_status,
     deadline_for, deadline_rule, deadline_state, escalation_proposal, validate_rule,
 )
 from factorysafe.inspections.models import Severity
@@ -49,14 +49,15 @@ def test_validate_rule_normalises_or_refuses_with_a_value_error(rule):
 
 
 @given(RULES, DATES)
-def test_a_rule_never_gives_a_deadline_before_the_start_and_weeks_are_seven_days(rule, start):
-    n, unit = int(validate_rule(rule).split()[0]), validate_rule(rule).split()[1].rstrip("s")
+def test_a_rule_never_gives_a_deadline_before_the_start_and_counts_its_units(rule, start):
+    m = RULE_RE.match(validate_rule(rule))
+    n, unit = int(m["n"]), m["unit"].rstrip("s")
     due = apply_rule(rule, start)  # up to 9999 months after 2100: still a date
     assert due > start
-    if unit == "week":
-        assert due == apply_rule(f"{7 * n} days", start)
-    if unit == "day":
-        assert (due - start).days == n
+    if unit in ("day", "week"):
+        assert due - start == dt.timedelta(days=n * (7 if unit == "week" else 1))
+    else:
+        assert due == add_months(start, n)
 
 
 @given(st.integers(0, 3650), DATES)
