@@ -122,6 +122,24 @@ def test_inspection_form_never_fails(client, auth, world, url, data):
     answered(client.post(url.format(**_ids(world)), data=data), url)
 
 
+@given(day=st.one_of(st.sampled_from([dt.date.max, dt.date(9999, 12, 1), dt.date.min]), st.dates()),
+       severity=st.sampled_from(SEVERITIES[1:]))
+def test_an_inspection_the_form_accepts_can_take_a_finding(client, auth, build, world, day, severity):
+    """Whatever visit date the inspection form accepts, the finding form can add a finding to it (its
+    deadline is computed from that date). A factory per example: one visit a day per factory."""
+    SEEN["inspection date then finding"] += 1
+    _sign_in(client, auth, world, "engineer")
+    factory = build.factory()
+    resp = client.post("/inspections/new", data={"factory_id": factory.id, "type": "initial",
+                                                  "inspected_on": day.isoformat(), "disciplines": ["fire"],
+                                                  "engineer_ids": [world.engineer.id]})
+    answered(resp, "POST /inspections/new")
+    if resp.status_code == 302:
+        url = resp.headers["Location"].split("#")[0].rstrip("/") + "/findings/new"
+        answered(client.post(url, data={"discipline": "fire", "observation": "Exit blocked.",
+                                        "recommendation": "Clear it.", "severity": severity}), url)
+
+
 @pytest.mark.parametrize("url", ["/inspections/{draft}/findings/new", "/findings/{draft_finding}/edit",
                                  "/findings/{finding}/edit"])
 @given(data=FINDING)
