@@ -7,7 +7,7 @@ with the typed text kept asks :func:`refusal` for the status and message; anythi
 a view is rendered here, after the session is rolled back, so nothing is half-saved."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -42,7 +42,6 @@ def wants_json_response() -> bool:
 def error_response(status: int, message: str | None = None):
     title, default = MESSAGES.get(status, (_l("Error"), _l("Something went wrong.")))
     title = str(title)
-    from flask import current_app
 
     limit = current_app.config["PHOTO_MAX_BYTES"] // (1024 * 1024)
     message = message or str(default).format(limit=limit)
@@ -144,7 +143,13 @@ def http_error(e: HTTPException):
         if not wants_json_response() and not current_user.is_authenticated:
             return login_manager.unauthorized()
     custom = e.description if getattr(e, "show_message", False) else None
-    return error_response(e.code or 500, custom)
+    body, status = error_response(e.code or 500, custom)
+    response = current_app.make_response((body, status))
+    # the exception's own headers stay: Allow on a 405 (RFC 9110), Retry-After on a 429 or 503, ...
+    for name, value in e.get_headers():
+        if name.lower() not in ("content-type", "content-length"):
+            response.headers[name] = value
+    return response
 
 
 @bp.app_errorhandler(InternalServerError)
@@ -160,7 +165,6 @@ def unhandled(e):
     if isinstance(e, OperationalError) and refusal(e) is not None:  # SQLite: a write made stale by another
         db.session.rollback()
         return error_response(409, str(refusal(e)))
-    from flask import current_app
 
     current_app.logger.exception("Unhandled error on %s", request.path)
     db.session.rollback()

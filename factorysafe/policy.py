@@ -156,10 +156,23 @@ def report_audience(user, factory_id: int, inspection=None) -> str | None:
     return PRIVATE if may_manage_factory(user, factory_id) else PUBLIC
 
 
+def cap_report_audience(user, factory) -> str | None:
+    """The factory's CAP report: ``"private"`` for who may manage the factory, ``"public"`` once the factory is
+    public (``is_public``), None before: a factory with no published inspection has no public page, so its
+    report is a 404 too (its name and address do not leak)."""
+    if may_manage_factory(user, factory.id):
+        return PRIVATE
+    return PUBLIC if is_public(factory) else None
+
+
 # --- refusals -----------------------------------------------------------------------------------
-def refuse(user=None):
-    """403 for a signed-in user, 404 for a visitor (unpublished work does not leak)."""
+def refuse(user=None, factory_id: int | None = None, inspection=None):
+    """403 for a signed-in user, 404 for a visitor (unpublished work does not leak). Given the factory and
+    inspection asked about: 404 too for the factory's owners when the inspection is one they may not see
+    (a draft does not exist for them yet)."""
     user = current_user if user is None else user
+    if is_factory_owner(user, factory_id) and inspection is not None and not may_see_inspection(user, inspection):
+        abort(404)
     abort(403 if is_signed_in(user) else 404)
 
 

@@ -14,12 +14,22 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import HealthCheck, settings
 
 from factorysafe import create_app
 from factorysafe.db import db, init_db, scratch_database
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 PASSWORD = "correct horse battery"
+
+# --- hypothesis profiles: ``ci`` (the default) keeps runs short and repeatable; ``thorough`` searches longer.
+# Choose with HYPOTHESIS_PROFILE=thorough. A test's own @settings still win for the settings it names.
+# Property tests share one world per test function across their examples (function-scoped fixtures).
+settings.register_profile("ci", max_examples=25, derandomize=True, deadline=None, database=None,
+                          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+settings.register_profile("thorough", max_examples=500, deadline=None,
+                          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 # --- database per test run ---------------------------------------------------------------------

@@ -65,9 +65,9 @@ RULES = [
     (("submitted", False), OTHER, "thumb", 403),
     (("submitted", False), OWN, "web", 200),
     (("submitted", False), ENG, "thumb", 200),
-    # draft: engineers only
+    # draft: engineers only; for the factory's owner a draft's photo does not exist yet (404, like its actions)
     (("draft", False), "public", "thumb", 404),
-    (("draft", False), OWN, "thumb", 403),
+    (("draft", False), OWN, "thumb", 404),
     (("draft", True), ADMIN, "original", 200),
     # fix evidence of a corrective action follows its finding's inspection
     (("evidence", "published", False), "public", "thumb", 200),

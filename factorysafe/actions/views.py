@@ -46,9 +46,7 @@ def _load(action_id: int) -> CorrectiveAction:
     if action is None:
         abort(404)
     if not policy.may_see_action(current_user, action):
-        if policy.is_factory_owner(current_user, action.factory_id):
-            abort(404)
-        policy.refuse()
+        policy.refuse(current_user, action.factory_id, action.finding.inspection)
     return action
 
 

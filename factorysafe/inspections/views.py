@@ -333,7 +333,7 @@ def photo(photo_id: int, kind: str):
         abort(404)
     allowed, public = photo_access(item, kind, current_user)
     if not allowed:
-        policy.refuse()
+        policy.refuse(current_user, *photo_subject(item))
     path = uploads.derivative_path(item, kind)
     if not path.is_file():
         current_app.logger.warning("photo %s: %s file missing", item.id, kind)

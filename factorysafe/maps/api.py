@@ -28,11 +28,14 @@ from factorysafe.web import base_url, external_url, today
 
 MAX_PER_PAGE = 500
 DEFAULT_PER_PAGE = 100
+MAX_ID = 2**31 - 1  # ids are INTEGER columns: a larger id names nothing (and must not reach the database)
 
 
+# A parameter given empty is refused like any other value outside its schema (the OpenAPI document describes
+# an enum, a boolean or an integer, never ""); leave a parameter out for its default.
 def _int_arg(name: str, default: int, low: int, high: int | None = None) -> int:
     raw = request.args.get(name)
-    if raw in (None, ""):
+    if raw is None:
         return default
     try:
         value = int(raw)
@@ -45,16 +48,20 @@ def _int_arg(name: str, default: int, low: int, high: int | None = None) -> int:
 
 
 def _choice_arg(name: str, choices) -> str:
-    value = request.args.get(name, "").strip()
-    if value and value not in choices:
+    value = request.args.get(name)
+    if value is None:
+        return ""
+    value = value.strip()
+    if value not in choices:
         raise UserFacingError(f"'{name}' must be one of: {', '.join(choices)}.", 400)
     return value
 
 
 def _bool_arg(name: str) -> bool | None:
-    value = request.args.get(name, "").strip().lower()
-    if value == "":
+    value = request.args.get(name)
+    if value is None:
         return None
+    value = value.strip().lower()
     if value in ("true", "1", "yes"):
         return True
     if value in ("false", "0", "no"):
@@ -64,7 +71,7 @@ def _bool_arg(name: str) -> bool | None:
 
 def _limit() -> int:
     """Items per answer: ``limit`` (``per_page`` is accepted as its older name)."""
-    name = "limit" if request.args.get("limit") not in (None, "") else "per_page"
+    name = "limit" if "limit" in request.args else "per_page"
     return _int_arg(name, DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
 
 
@@ -85,7 +92,8 @@ def decode_cursor(kind: str, token: str) -> int:
     try:
         data = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode())
         last_id = data["id"]
-        if data["k"] != kind or not isinstance(last_id, int) or isinstance(last_id, bool) or last_id < 0:
+        if (data["k"] != kind or not isinstance(last_id, int) or isinstance(last_id, bool)
+                or not 0 <= last_id <= MAX_ID):
             raise ValueError(kind)
     except (ValueError, TypeError, KeyError, UnicodeError, binascii.Error):
         raise UserFacingError("The cursor ('after') is not valid for this list: start from the first page and "
@@ -163,7 +171,7 @@ def api_factories():
 
 @bp.route("/api/v1/factories/<int:factory_id>")
 def api_factory(factory_id: int):
-    r = services.public_factory(today(), factory_id)
+    r = services.public_factory(today(), factory_id) if factory_id <= MAX_ID else None
     if r is None:
         abort(404)
     item = factory_item(r)
@@ -209,7 +217,7 @@ def approved_extensions(action_ids) -> dict[int, int]:
 @bp.route("/api/v1/findings")
 def api_findings():
     limit, after = _limit(), _after("findings")
-    factory_id = _int_arg("factory_id", 0, 1) if request.args.get("factory_id") else None
+    factory_id = _int_arg("factory_id", 0, 1, MAX_ID) if "factory_id" in request.args else None
     discipline = _choice_arg("discipline", DISCIPLINES)
     status = _choice_arg("status", [s.value for s in ActionStatus])
     overdue = _bool_arg("overdue")
@@ -282,6 +290,7 @@ _STR = {"type": "string"}
 _NULL_STR = {"type": ["string", "null"]}
 _INT = {"type": "integer"}
 _NULL_INT = {"type": ["integer", "null"]}
+_ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 
 
 def openapi_document() -> dict:
@@ -363,7 +372,7 @@ def openapi_document() -> dict:
             "/api/v1/factories/{factory_id}": {"get": {
                 "summary": "One factory with its profile and published inspections.",
                 "operationId": "getFactory",
-                "parameters": [param("factory_id", _INT, "Factory id.", where="path", required=True)],
+                "parameters": [param("factory_id", _ID, "Factory id.", where="path", required=True)],
                 "responses": {"200": {"description": "The factory", "content": {"application/json": {
                     "schema": {"$ref": "#/components/schemas/FactoryDetail"}}}}, "404": error}}},
             "/api/v1/findings": {"get": {
@@ -371,7 +380,7 @@ def openapi_document() -> dict:
                            "(follow next).",
                 "operationId": "listFindings",
                 "parameters": [
-                    param("factory_id", _INT, "Only this factory's findings."),
+                    param("factory_id", _ID, "Only this factory's findings."),
                     param("discipline", {"type": "string", "enum": DISCIPLINES}, "Discipline."),
                     param("status", {"type": "string", "enum": [s.value for s in ActionStatus]},
                           "Status of the corrective action."),

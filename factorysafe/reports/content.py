@@ -11,7 +11,8 @@ Access is decided by ``factorysafe.policy`` (the one home of access decisions):
   else is a 404, so the existence of unpublished work does not leak.
 - CAP report: engineers and the factory's owners get the private version, with the actions of the
   inspections they may see (``policy.visible_states``: owners never see a draft's actions);
-  everyone else gets the public version, built from published inspections only.
+  everyone else gets the public version, built from published inspections only, once the factory is
+  public (one of its inspections published); before that it is a 404, like the factory's public page.
 - The public versions never contain photos marked private.
 """
 from __future__ import annotations
@@ -41,8 +42,9 @@ def inspection_audience(user, inspection: Inspection) -> str | None:
     return policy.report_audience(user, inspection.factory_id, inspection)
 
 
-def cap_audience(user, factory: Factory) -> str:
-    return policy.report_audience(user, factory.id)
+def cap_audience(user, factory: Factory) -> str | None:
+    """``"private"``, ``"public"``, or None when the factory is not public and not the user's."""
+    return policy.cap_report_audience(user, factory)
 
 
 # --- hazard titles (the catalogue is optional) ----------------------------------------------------

@@ -65,6 +65,8 @@ def cap_report(factory_id: int):
     if factory is None:
         abort(404)
     audience = content.cap_audience(current_user, factory)
+    if audience is None:
+        abort(404)
     lang = _lang()
     data = content.cap_content(factory.id, audience, lang, today(), policy.visible_states(current_user, factory.id))
     return _send("cap", factory.id, "cap.html", data, f"cap-factory-{factory.id}-{lang}.pdf")

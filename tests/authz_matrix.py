@@ -1,0 +1,206 @@
+"""The authorization matrix: every route and method of the app × who asks × the state of the inspection the
+route is about, with the answer each cell must get. ``tests/test_authz_matrix.py`` checks every cell with the
+test client and fails when a route of ``app.url_map`` has no entry here (or an entry names no route).
+
+Adding a route is one line in ``ROUTES``: its rule as in the URL map, and per method its access profile.
+Methods a rule does not declare are expected to answer 405. The profiles restate ``factorysafe.policy`` as
+expected answers:
+
+- the public sees published work only; a visitor asking for anything else gets 404 (unpublished work
+  does not leak), and a private page sends a visitor to the login page;
+- a factory's owners see their factory's private pages and its submitted and published inspections; a draft
+  does not exist for them (404); they plan, report fixes, ask for extensions and comment;
+- owners of another factory are signed-in users asking for what is not theirs: 403 (public things stay public);
+- engineers and administrators see everything; only engineers (and admins, who hold every role) edit
+  inspections, verify fixes, decide extensions and escalate; admin-only routes refuse engineers (403).
+
+A route is *stateful* when its URL names a factory, inspection, finding, action, photo, extension or
+evacuation: its cells are checked for three factories of the same owner, each with one inspection in the
+state draft, submitted or published (and that inspection's finding, action, photos, extension, evacuation).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ROLES = ("anonymous", "owner", "other_owner", "engineer", "admin")
+STATES = ("draft", "submitted", "published")
+
+
+class Outcome(str):
+    """What a cell must answer; ``describe`` prints it in the matrix."""
+
+
+OK = Outcome("ok")  # GET: 2xx/3xx (not to the login page); POST: anything but 401/403/404/405 (an empty form may be 400)
+LOGIN = Outcome("login")  # a redirect to the login page (or 401)
+DENY = Outcome("403")
+GONE = Outcome("404")
+METHOD = Outcome("405")
+
+
+@dataclass(frozen=True)
+class ByState:
+    """A cell whose answer depends on the inspection's state."""
+
+    draft: Outcome
+    submitted: Outcome
+    published: Outcome
+
+    def __getitem__(self, state: str) -> Outcome:
+        return getattr(self, state)
+
+
+def states(draft: Outcome, submitted: Outcome, published: Outcome) -> ByState:
+    return ByState(draft, submitted, published)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Expected answers per role (an Outcome, or ByState for stateful routes). ``args`` overrides how the
+    route's URL arguments are filled (values, or names of world objects such as ``private_photo``)."""
+
+    anonymous: Outcome | ByState
+    owner: Outcome | ByState
+    other_owner: Outcome | ByState
+    engineer: Outcome | ByState
+    admin: Outcome | ByState
+    args: dict = field(default_factory=dict)
+
+    def cell(self, role: str, state: str | None) -> Outcome:
+        value = getattr(self, role)
+        if isinstance(value, ByState):
+            if state is None:
+                raise ValueError("a per-state cell on a route that names no inspection")
+            return value[state]
+        return value
+
+    def with_args(self, **args) -> "Profile":
+        return Profile(self.anonymous, self.owner, self.other_owner, self.engineer, self.admin, {**self.args, **args})
+
+    def but(self, **cells) -> "Profile":
+        """This profile with some roles' cells changed."""
+        values = {r: getattr(self, r) for r in ROLES}
+        return Profile(**{**values, **cells}, args=self.args)
+
+
+def access(anonymous, owner, other_owner, engineer, admin) -> Profile:
+    return Profile(anonymous, owner, other_owner, engineer, admin)
+
+
+# --- profiles -----------------------------------------------------------------------------------------
+PUBLIC = access(OK, OK, OK, OK, OK)
+SIGNED_IN = access(LOGIN, OK, OK, OK, OK)
+ENGINEERS = access(LOGIN, DENY, DENY, OK, OK)
+ADMINS = access(LOGIN, DENY, DENY, DENY, OK)
+# A factory's private pages: its owners (whatever the state of its inspections) and engineers.
+FACTORY_MANAGERS = access(LOGIN, OK, DENY, OK, OK)
+# Public pages and data of a factory: once one of its inspections is published; 404 for everyone before
+# (engineers included: these are the public pages; the private ones are under /manage).
+PUBLIC_FACTORY = access(*[states(GONE, GONE, OK)] * 5)
+# A CAP report: the private version for the factory's owners and engineers, the public one once published.
+CAP_REPORT = access(states(GONE, GONE, OK), OK, states(GONE, GONE, OK), OK, OK)
+
+# Things of one inspection (its page, report, actions): owners theirs once submitted, the public once published.
+_OWNER_SEES = states(GONE, OK, OK)
+INSPECTION_PAGE = access(LOGIN, _OWNER_SEES, DENY, OK, OK)
+INSPECTION_REPORT = access(states(GONE, GONE, OK), _OWNER_SEES, states(GONE, GONE, OK), OK, OK)
+ACTION_PAGE = access(states(GONE, GONE, OK), _OWNER_SEES, states(DENY, DENY, OK), OK, OK)
+# Plan, report a fix, ask for an extension: the factory's owners only (engineers verify, they do not plan).
+OWNER_ACTS = access(LOGIN, _OWNER_SEES, DENY, DENY, DENY)
+# Verify, reject, decide an extension: engineers; the owner is refused (a draft's action does not exist).
+ENGINEER_DECIDES = access(LOGIN, states(GONE, DENY, DENY), DENY, OK, OK)
+# Comment: the factory's owners on visible actions and engineers.
+COMMENT = access(LOGIN, _OWNER_SEES, DENY, OK, OK)
+# Photos: web sizes of public photos of published work for all; owners their factory's (private ones too);
+# originals (GPS, camera data) for engineers only.
+PHOTO_WEB = access(states(GONE, GONE, OK), _OWNER_SEES, states(DENY, DENY, OK), OK, OK)
+PHOTO_PRIVATE = access(GONE, _OWNER_SEES, DENY, OK, OK)
+PHOTO_ORIGINAL = access(GONE, states(GONE, DENY, DENY), DENY, OK, OK)
+# The JSON suggester answers 403 (not a login redirect) to anyone but engineers.
+ENGINEERS_JSON = ENGINEERS.but(anonymous=DENY)
+
+# --- every route ----------------------------------------------------------------------------------------
+ROUTES: dict[str, dict[str, Profile]] = {
+    "/static/<path:filename>": {"GET": PUBLIC.with_args(filename="css/app.css")},
+    "/": {"GET": PUBLIC},
+    "/favicon.ico": {"GET": PUBLIC},
+    "/healthz": {"GET": PUBLIC},
+    "/readyz": {"GET": PUBLIC},
+    "/dashboard": {"GET": SIGNED_IN},
+    "/login": {"GET": PUBLIC, "POST": PUBLIC},
+    "/logout": {"GET": PUBLIC, "POST": PUBLIC},
+    # factories
+    "/manage/factories": {"GET": SIGNED_IN},
+    "/manage/factories/new": {"GET": ENGINEERS, "POST": ENGINEERS},
+    "/manage/factories/<int:factory_id>": {"GET": FACTORY_MANAGERS},
+    "/manage/factories/<int:factory_id>/edit": {"GET": ENGINEERS, "POST": ENGINEERS},
+    "/manage/factories/<int:factory_id>/inspections": {"GET": FACTORY_MANAGERS},
+    "/manage/factories/<int:factory_id>/cap": {"GET": FACTORY_MANAGERS},
+    "/manage/factories/<int:factory_id>/escalate": {"POST": ENGINEERS},
+    # inspections, findings, photos
+    "/inspections/new": {"GET": ENGINEERS, "POST": ENGINEERS},
+    "/inspections/<int:inspection_id>": {"GET": INSPECTION_PAGE},
+    "/inspections/<int:inspection_id>/edit": {"GET": ENGINEERS, "POST": ENGINEERS},
+    "/inspections/<int:inspection_id>/submit": {"POST": ENGINEERS},
+    "/inspections/<int:inspection_id>/publish": {"POST": ENGINEERS},
+    "/inspections/<int:inspection_id>/findings/new": {"GET": ENGINEERS, "POST": ENGINEERS},
+    "/findings/<int:finding_id>/edit": {"GET": ENGINEERS, "POST": ENGINEERS},
+    "/photos/<int:photo_id>/<kind>": {"GET": [PHOTO_WEB.with_args(kind="thumb"), PHOTO_WEB.with_args(kind="web"),
+                                              PHOTO_PRIVATE.with_args(kind="thumb", photo_id="private_photo"),
+                                              PHOTO_ORIGINAL.with_args(kind="original")]},
+    # corrective actions
+    "/actions/<int:action_id>": {"GET": ACTION_PAGE},
+    "/actions/<int:action_id>/plan": {"POST": OWNER_ACTS},
+    "/actions/<int:action_id>/report-fix": {"POST": OWNER_ACTS},
+    "/actions/<int:action_id>/extensions": {"POST": OWNER_ACTS},
+    "/actions/<int:action_id>/comments": {"POST": COMMENT},
+    "/actions/<int:action_id>/verify": {"POST": ENGINEER_DECIDES},
+    "/actions/<int:action_id>/reject": {"POST": ENGINEER_DECIDES},
+    "/actions/extensions/<int:extension_id>/decide": {"POST": ENGINEER_DECIDES},
+    "/actions/escalations": {"GET": ENGINEERS},
+    # hazards
+    "/hazards": {"GET": PUBLIC},
+    "/hazards/suggest": {"GET": ENGINEERS_JSON},
+    "/hazards/suggest/try": {"GET": ENGINEERS},
+    "/hazards/column-check": {"GET": ENGINEERS, "POST": ENGINEERS},
+    "/hazards/findings/<int:finding_id>/evacuate": {"GET": ENGINEERS, "POST": ENGINEERS},
+    "/hazards/evacuations/<int:evacuation_id>": {"GET": ENGINEERS, "POST": ENGINEERS},
+    # reports
+    "/inspections/<int:inspection_id>/report.pdf": {"GET": INSPECTION_REPORT},
+    "/factories/<int:factory_id>/cap.pdf": {"GET": CAP_REPORT},
+    # public map, pages, open data, API
+    "/map": {"GET": PUBLIC},
+    "/map/markers.json": {"GET": PUBLIC},
+    "/open-data": {"GET": PUBLIC},
+    "/factories/<int:factory_id>": {"GET": PUBLIC_FACTORY},
+    "/factories/<int:factory_id>/findings.csv": {"GET": PUBLIC_FACTORY},
+    "/exports/factories.csv": {"GET": PUBLIC},
+    "/exports/factories.csv.gz": {"GET": PUBLIC},
+    "/exports/factories.geojson": {"GET": PUBLIC},
+    "/exports/factories.geojson.gz": {"GET": PUBLIC},
+    "/exports/findings.csv": {"GET": PUBLIC},
+    "/exports/findings.csv.gz": {"GET": PUBLIC},
+    "/api/v1/openapi.json": {"GET": PUBLIC},
+    "/api/v1/factories": {"GET": PUBLIC},
+    "/api/v1/factories/<int:factory_id>": {"GET": PUBLIC_FACTORY},
+    "/api/v1/findings": {"GET": PUBLIC},
+}
+
+# URL arguments that name an object of the world: a route with one of them is checked per inspection state.
+OBJECT_ARGS = ("factory_id", "inspection_id", "finding_id", "action_id", "photo_id", "extension_id", "evacuation_id")
+CHECKED_METHODS = ("GET", "POST")  # every rule is asked both; an undeclared one must answer 405
+
+
+def cases(rule: str) -> list[tuple[str, Profile]]:
+    """(method, profile) of every case of a rule; a method not declared gets the 405 profile."""
+    declared = ROUTES[rule]
+    first = next(iter(declared.values()))
+    args = (first[0] if isinstance(first, list) else first).args  # to fill the URL of a 405 case
+    out = []
+    for method in CHECKED_METHODS:
+        profiles = declared.get(method)
+        if profiles is None:
+            out.append((method, access(METHOD, METHOD, METHOD, METHOD, METHOD).with_args(**args)))
+            continue
+        for profile in profiles if isinstance(profiles, list) else [profiles]:
+            out.append((method, profile))
+    return out
