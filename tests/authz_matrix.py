@@ -35,6 +35,7 @@ LOGIN = Outcome("login")  # a redirect to the login page (or 401)
 DENY = Outcome("403")
 GONE = Outcome("404")
 METHOD = Outcome("405")
+BAD = Outcome("400")  # e.g. an invitation or reset link whose token is unknown
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,11 @@ COMMENT = access(LOGIN, _OWNER_SEES, DENY, OK, OK)
 PHOTO_WEB = access(states(GONE, GONE, OK), _OWNER_SEES, states(DENY, DENY, OK), OK, OK)
 PHOTO_PRIVATE = access(GONE, _OWNER_SEES, DENY, OK, OK)
 PHOTO_ORIGINAL = access(GONE, states(GONE, DENY, DENY), DENY, OK, OK)
+# Administration of users: admins only; asked about a user who does not exist, so that no cell changes anything
+# (an admin then gets 404 after the role check, everyone else the role refusal).
+ADMIN_USER = ADMINS.but(admin=GONE).with_args(user_id=2_000_000_000)
+# E-mailed links with an unknown token: the same "this link is not valid" answer (400) for everyone.
+LINK = access(BAD, BAD, BAD, BAD, BAD).with_args(token="not-a-valid-token")
 # The JSON suggester answers 403 (not a login redirect) to anyone but engineers.
 ENGINEERS_JSON = ENGINEERS.but(anonymous=DENY)
 
@@ -127,7 +133,18 @@ ROUTES: dict[str, dict[str, Profile]] = {
     "/readyz": {"GET": PUBLIC},
     "/dashboard": {"GET": SIGNED_IN},
     "/login": {"GET": PUBLIC, "POST": PUBLIC},
-    "/logout": {"GET": PUBLIC, "POST": PUBLIC},
+    "/logout": {"POST": PUBLIC},
+    # accounts
+    "/account/password": {"GET": SIGNED_IN, "POST": SIGNED_IN},
+    "/password/forgot": {"GET": PUBLIC, "POST": PUBLIC},
+    "/password/reset/<token>": {"GET": LINK, "POST": LINK},
+    "/invite/<token>": {"GET": LINK, "POST": LINK},
+    "/admin/users": {"GET": ADMINS},
+    "/admin/users/invite": {"GET": ADMINS, "POST": ADMINS},
+    "/admin/users/<int:user_id>": {"GET": ADMIN_USER, "POST": ADMIN_USER},
+    "/admin/users/<int:user_id>/deactivate": {"POST": ADMIN_USER},
+    "/admin/users/<int:user_id>/reactivate": {"POST": ADMIN_USER},
+    "/admin/users/<int:user_id>/resend-invite": {"POST": ADMIN_USER},
     # factories
     "/manage/factories": {"GET": SIGNED_IN},
     "/manage/factories/new": {"GET": ENGINEERS, "POST": ENGINEERS},
@@ -183,6 +200,7 @@ ROUTES: dict[str, dict[str, Profile]] = {
     "/api/v1/factories": {"GET": PUBLIC},
     "/api/v1/factories/<int:factory_id>": {"GET": PUBLIC_FACTORY},
     "/api/v1/findings": {"GET": PUBLIC},
+    "/api/v1/audit/head": {"GET": PUBLIC},
 }
 
 # URL arguments that name an object of the world: a route with one of them is checked per inspection state.
