@@ -60,6 +60,8 @@ class Defaults:
     READY_MIN_FREE_MB = 500  # /readyz fails when the instance folder's disk has less free space than this
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    FORCE_HTTPS = False  # behind TLS: redirect http to https, send HSTS (one year), Secure session cookie
+    REFERRER_POLICY = "strict-origin-when-cross-origin"  # other sites see our origin only (tile servers ask for it)
 
 
 def normalise_db_url(url: str) -> str:

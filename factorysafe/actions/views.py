@@ -233,11 +233,12 @@ def decide_extension(extension_id: int):
 def factory_cap(factory_id: int):
     factory = factory_or_403(factory_id)
     form = CapFilterForm(request.args)
+    chosen, dropped = form.chosen()
+    if dropped:
+        flash(_("Unknown filter values were ignored: %(fields)s.", fields=", ".join(dropped)), "error")
     day = today()
     states = policy.visible_states(current_user, factory.id)
-    actions = queries.factory_actions(
-        factory.id, day, discipline=form.discipline.data or None, status=form.status.data or None,
-        overdue=bool(form.overdue.data), origin=form.origin.data or None, states=states)
+    actions = queries.factory_actions(factory.id, day, **chosen, overdue=bool(form.overdue.data), states=states)
     summary = queries.factory_summaries(day, [factory.id], states=states)[factory.id]
     esc_inputs = queries.escalation_inputs(day, [factory.id]).get(factory.id)
     proposals = queries.escalation_proposals(day, _threshold(), [factory.id])

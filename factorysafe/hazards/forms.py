@@ -4,6 +4,7 @@ from wtforms import DateField, FloatField, IntegerField, SelectField, StringFiel
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from factorysafe.hazards.columns import ColumnInput
+from factorysafe.security import MAX_ID
 
 
 class ColumnCheckForm(FlaskForm):
@@ -21,7 +22,7 @@ class ColumnCheckForm(FlaskForm):
     dead_load_kpa = FloatField(_l("Dead load per floor D (kN/m²)"), default=6.0, validators=[DataRequired(), NumberRange(0, 100)])
     live_load_kpa = FloatField(_l("Live load per floor L (kN/m²)"), default=2.5, validators=[DataRequired(), NumberRange(0, 100)])
     floors_above = IntegerField(_l("Floors carried, counting the roof"), validators=[DataRequired(), NumberRange(1, 100)])
-    inspection_id = IntegerField(_l("Draft inspection id (to record a finding)"), validators=[Optional(), NumberRange(1)])
+    inspection_id = IntegerField(_l("Draft inspection id (to record a finding)"), validators=[Optional(), NumberRange(1, MAX_ID)])
     evacuate_floors = StringField(_l("Floors to evacuate if immediate danger (blank: whole building)"),
                                   validators=[Optional(), Length(max=200)])
     workers_affected = IntegerField(_l("Workers affected"), validators=[Optional(), NumberRange(0, 200_000)])

@@ -24,6 +24,7 @@ from factorysafe.inspections.models import Discipline, Finding, Inspection
 from factorysafe.maps import exports, pages, services
 from factorysafe.maps.blueprint import bp
 from factorysafe.maps.services import DISCIPLINES
+from factorysafe.security import MAX_ID
 from factorysafe.web import today
 
 MAX_PER_PAGE = 500
@@ -85,7 +86,7 @@ def decode_cursor(kind: str, token: str) -> int:
     try:
         data = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode())
         last_id = data["id"]
-        if data["k"] != kind or not isinstance(last_id, int) or isinstance(last_id, bool) or last_id < 0:
+        if data["k"] != kind or not isinstance(last_id, int) or isinstance(last_id, bool) or not 0 <= last_id <= MAX_ID:
             raise ValueError(kind)
     except (ValueError, TypeError, KeyError, UnicodeError, binascii.Error):
         raise UserFacingError("The cursor ('after') is not valid for this list: start from the first page and "
@@ -210,7 +211,7 @@ def approved_extensions(action_ids) -> dict[int, int]:
 @bp.route("/api/v1/findings")
 def api_findings():
     limit, after = _limit(), _after("findings")
-    factory_id = _int_arg("factory_id", 0, 1) if request.args.get("factory_id") else None
+    factory_id = _int_arg("factory_id", 0, 1, MAX_ID) if request.args.get("factory_id") else None
     discipline = _choice_arg("discipline", DISCIPLINES)
     status = _choice_arg("status", [s.value for s in ActionStatus])
     overdue = _bool_arg("overdue")
