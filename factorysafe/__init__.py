@@ -26,12 +26,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     config.ensure_secret_key(app.config, app.instance_path)
     config.ensure_audit_signing_key(app.config, app.instance_path)
 
-    from factorysafe import auth, blueprints, cache, cli, db, errors, i18n, limits, models, state, web  # noqa: F401 - models: every table
+    from factorysafe import auth, blueprints, cache, cli, db, errors, i18n, limits, models, security, state, web  # noqa: F401 - models: every table
 
     from factorysafe import logs
 
     logs.init_app(app)  # request ids first, so every later hook logs with one
     state.init_app(app)  # app.extensions["factorysafe"]: this app's caches, catalogue and panels
+    security.init_app(app)  # before any route: the bounded int converter; headers; NUL bytes refused
     db.init_app(app)
     cache.init_app(app)
     limits.init_app(app)

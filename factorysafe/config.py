@@ -86,6 +86,8 @@ class Defaults:
     RATELIMIT_STORAGE_URI = None  # where rate limits count (e.g. redis://...); None: REDIS_URL when set, else memory
     TRUSTED_HOSTS = None  # ["safety.example.org"] (or "a,b" in the environment): other Host headers get 400; None: any
     PUBLIC_BASE_URL = None  # "https://safety.example.org": base of the API's absolute URLs and e-mailed links; None: request's host
+    FORCE_HTTPS = False  # behind TLS: redirect http to https, send HSTS (one year), Secure session cookie
+    REFERRER_POLICY = "strict-origin-when-cross-origin"  # other sites see our origin only (tile servers ask for it)
 
 
 def normalise_db_url(url: str) -> str:

@@ -259,25 +259,41 @@ def browser():
         b.close()
 
 
+def watch_csp(p) -> list[str]:
+    """The Content-Security-Policy violations of page ``p`` (Chromium logs each one as a console error)."""
+    violations: list[str] = []
+    p.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
+    return violations
+
+
+def _no_csp_violations(violations: list[str]) -> None:
+    if violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(violations))
+
+
 @pytest.fixture
 def page(browser):
-    """A desktop-sized page."""
+    """A desktop-sized page. A test fails when the page broke the Content-Security-Policy."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     p = context.new_page()
     p.set_default_timeout(15_000)
+    violations = watch_csp(p)
     yield p
     context.close()
+    _no_csp_violations(violations)
 
 
 @pytest.fixture
 def phone_page(browser):
-    """A phone-sized page with touch, as engineers use in the field."""
+    """A phone-sized page with touch, as engineers use in the field. Fails on CSP violations too."""
     context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2,
                                   is_mobile=True, has_touch=True)
     p = context.new_page()
     p.set_default_timeout(15_000)
+    violations = watch_csp(p)
     yield p
     context.close()
+    _no_csp_violations(violations)
 
 
 def browser_login(page, server: LiveServer, email: str, password: str = PASSWORD) -> None:

@@ -379,3 +379,42 @@ def test_owner_dashboard_lists_submitted_inspections_of_their_factories(client, 
     body = client.get("/dashboard").get_data(as_text=True)
     assert "Inspection reports" in body and f"/inspections/{sent.id}\"" in body
     assert f"/inspections/{hidden.id}\"" not in body and f"/inspections/{other.id}\"" not in body
+
+
+@pytest.mark.parametrize("day, message", [
+    ("9999-12-31", "cannot be in the future"),
+    ("1999-12-31", "cannot be before 2000-01-01"),
+])
+def test_a_visit_date_out_of_range_is_refused_with_the_form_kept(client, auth, setup, day, message):
+    """A visit has happened, and not before the programme's records: a date far in the future once gave a 500
+    when a finding's deadline was computed from it (found by the forms' hypothesis test)."""
+    auth.login("eng@example.test")
+    r = client.post("/inspections/new", data={"factory_id": setup.factory.id, "type": "initial",
+                                              "inspected_on": day, "disciplines": ["fire"], "summary": "Typed summary"})
+    assert r.status_code == 400
+    page = r.get_data(as_text=True)
+    assert message in page and "Typed summary" in page
+
+
+def test_services_refuse_a_future_visit_and_a_deadline_set_too_far(app, build, setup):
+    from factorysafe.inspections import services
+
+    with app.app_context():
+        from factorysafe.auth.models import User
+        from factorysafe.factories.models import Factory
+
+        engineer = db.session.get(User, setup.engineer.id)
+        factory = db.session.get(Factory, setup.factory.id)
+        with pytest.raises(services.InspectionRuleError, match="future"):
+            services.create_inspection(factory, {"type": "initial", "inspected_on": dt.date.today() + dt.timedelta(days=1),
+                                                 "disciplines": ["fire"]}, by=engineer)
+        db.session.rollback()
+        inspection = services.create_inspection(factory, {"type": "initial", "inspected_on": dt.date.today(),
+                                                          "disciplines": ["fire"]}, by=engineer)
+        values = {"discipline": "fire", "hazard_code": "", "floor": "1", "area": "Stairs", "observation": "Locked exit.",
+                  "recommendation": "Unlock it.", "severity": "high", "severity_override_reason": "",
+                  "immediate_danger": False}
+        with pytest.raises(services.InspectionRuleError, match="at most 10 years"):
+            services.add_finding(inspection, values, by=engineer, deadline_override=dt.date(9999, 12, 31),
+                                 deadline_override_reason="Typed by mistake")
+        db.session.rollback()

@@ -66,6 +66,11 @@ def test_gunicorn_serves_the_app_with_json_access_lines(migrated_database, tmp_p
         with urllib.request.urlopen(request, timeout=10) as r:
             assert r.status == 200 and r.headers["X-Request-ID"] == "probe-42"
             assert json.load(r)["checks"]["database"]["ok"] is True
+        with urllib.request.urlopen(base + "/open-data", timeout=10) as r:
+            # the production Server header names no versions (gunicorn's, nor Python's)
+            assert r.status == 200 and r.headers.get_all("Server") == ["gunicorn"]
+            assert r.headers["X-Content-Type-Options"] == "nosniff" and r.headers["X-Frame-Options"] == "DENY"
+            assert "frame-ancestors 'none'" in r.headers["Content-Security-Policy"]
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)

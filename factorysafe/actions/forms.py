@@ -87,3 +87,17 @@ class CapFilterForm(FlaskForm):
                          validators=[Optional()])
     overdue = BooleanField(_l("Overdue only"))
     submit = SubmitField(_l("Filter"))
+
+    CHOICE_FILTERS = ("discipline", "status", "origin")
+
+    def chosen(self) -> tuple[dict[str, str | None], list[str]]:
+        """The chosen filters (None: any) and the labels of those whose value is not one of the choices (a
+        crafted or outdated link): those are dropped, and their field shows "All" again."""
+        chosen, dropped = {}, []
+        for name in self.CHOICE_FILTERS:
+            field = self[name]
+            if field.data and not field.validate(self):
+                dropped.append(str(field.label.text))
+                field.data = ""
+            chosen[name] = field.data or None
+        return chosen, dropped

@@ -239,11 +239,12 @@ def factory_cap(factory_id: int):
 
 def _factory_cap_page(factory, esc_form: EscalationForm | None = None, status: int = 200, error: str | None = None):
     form = CapFilterForm(request.args)
+    chosen, dropped = form.chosen()
+    if dropped:
+        flash(_("Unknown filter values were ignored: %(fields)s.", fields=", ".join(dropped)), "error")
     day = today()
     states = policy.visible_states(current_user, factory.id)
-    actions = queries.factory_actions(
-        factory.id, day, discipline=form.discipline.data or None, status=form.status.data or None,
-        overdue=bool(form.overdue.data), origin=form.origin.data or None, states=states)
+    actions = queries.factory_actions(factory.id, day, **chosen, overdue=bool(form.overdue.data), states=states)
     summary = queries.factory_summaries(day, [factory.id], states=states)[factory.id]
     esc_inputs = queries.escalation_inputs(day, [factory.id]).get(factory.id)
     proposals = queries.escalation_proposals(day, _threshold(), [factory.id])

@@ -13,9 +13,14 @@ from factorysafe.db import db
 
 
 def _safe_next(target: str | None) -> str:
-    """Only redirect to a path on this site (no open redirect)."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
-        return target
+    r"""Only redirect to a path on this site (no open redirect): it starts with one "/", holds no backslash (browsers
+    read "/\host" as "//host"), no control character (CR/LF would split the Location header; browsers drop tabs
+    and newlines, so "/<tab>/host" is "//host") and no scheme or host."""
+    if (target and target.startswith("/") and not target.startswith("//") and "\\" not in target
+            and not any(ord(c) < 32 or ord(c) == 127 for c in target)):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
     return url_for("main.dashboard")
 
 

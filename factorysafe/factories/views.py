@@ -19,6 +19,7 @@ from factorysafe.factories import services
 from factorysafe.factories.blueprint import bp
 from factorysafe.factories.forms import FactoryForm
 from factorysafe.factories.models import Factory
+from factorysafe.security import MAX_ID
 from factorysafe.web import dashboard_panel, today
 
 PAGE_SIZE = 50
@@ -45,7 +46,7 @@ def _read_list_cursor(token: str) -> tuple[str, int]:
     """(name, id) of the factory a page link starts after or ends before; a 400 page for anything else."""
     try:
         name, fid = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode())
-        if not isinstance(name, str) or not isinstance(fid, int) or isinstance(fid, bool):
+        if not isinstance(name, str) or not isinstance(fid, int) or isinstance(fid, bool) or not 0 <= fid <= MAX_ID:
             raise ValueError(token)
     except (ValueError, TypeError, UnicodeError, binascii.Error):
         raise UserFacingError(_("This page link is not valid. Start again from the first page."), 400) from None

@@ -6,6 +6,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from factorysafe.forms import VersionField
 from factorysafe.hazards.columns import ColumnInput
+from factorysafe.security import MAX_ID
 
 #: The scope of an evacuation is always chosen, never defaulted (an empty form orders nothing).
 WHOLE, FLOORS, NONE = "whole", "floors", "none"
@@ -36,7 +37,7 @@ class ColumnCheckForm(FlaskForm):
     dead_load_kpa = FloatField(_l("Dead load per floor D (kN/m²)"), default=6.0, validators=[DataRequired(), NumberRange(0, 100)])
     live_load_kpa = FloatField(_l("Live load per floor L (kN/m²)"), default=2.5, validators=[DataRequired(), NumberRange(0, 100)])
     floors_above = IntegerField(_l("Floors carried, counting the roof"), validators=[DataRequired(), NumberRange(1, 100)])
-    inspection_id = IntegerField(_l("Draft inspection id (to record a finding)"), validators=[Optional(), NumberRange(1)])
+    inspection_id = IntegerField(_l("Draft inspection id (to record a finding)"), validators=[Optional(), NumberRange(1, MAX_ID)])
     evacuation = RadioField(_l("If the column is an immediate danger"), choices=[
         SelectChoice(WHOLE, _l("Evacuate the whole building")),
         SelectChoice(FLOORS, _l("Evacuate only the floors named below")),

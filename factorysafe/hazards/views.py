@@ -10,6 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from factorysafe import policy
 from factorysafe.policy import engineer_required
+from factorysafe.security import db_id
 from factorysafe.db import db
 from factorysafe.errors import DomainError, refusal
 from factorysafe.forms import version_problem
@@ -104,7 +105,7 @@ def _draft_inspection(inspection_id: int | None) -> tuple[Inspection | None, str
 @engineer_required
 def column_check():
     form = ColumnCheckForm(request.form if request.method == "POST" else None,
-                           inspection_id=request.args.get("inspection_id", type=int))
+                           inspection_id=request.args.get("inspection_id", type=db_id))
     limit = float(current_app.config["DCR_LIMIT"])
     danger = float(current_app.config["DCR_IMMEDIATE_DANGER"])
     ctx = {"form": form, "limit": limit, "danger": danger, "result": None, "kind": None, "inspection": None,

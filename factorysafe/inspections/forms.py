@@ -50,6 +50,16 @@ class InspectionForm(FlaskForm):
         return {"type": self.type.data, "inspected_on": self.inspected_on.data, "disciplines": self.disciplines.data,
                 "engineer_ids": self.engineer_ids.data, "summary": self.summary.data}
 
+    def validate_inspected_on(self, field):
+        from factorysafe.inspections.rules import visit_date_problem
+        from factorysafe.web import today
+
+        problem = visit_date_problem(field.data, today())
+        if problem:
+            from wtforms.validators import ValidationError
+
+            raise ValidationError(problem)
+
     def validate_disciplines(self, field):
         if not field.data:
             from wtforms.validators import ValidationError

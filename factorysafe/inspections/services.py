@@ -20,6 +20,8 @@ from sqlalchemy.orm.attributes import flag_modified
 from factorysafe import audit
 from factorysafe.actions.models import CorrectiveAction
 from factorysafe.errors import DomainError, require_version
+from factorysafe.inspections import rules
+from factorysafe.web import today
 from factorysafe.db import db, utcnow
 from factorysafe.inspections.models import (
     Discipline,
@@ -96,6 +98,7 @@ def _team(engineer_ids: Iterable[int], by) -> list:
 
 # --- inspections ------------------------------------------------------------------------------------
 def create_inspection(factory, values: dict, *, by) -> Inspection:
+    _check_visit_date(values["inspected_on"])
     inspection = Inspection(
         factory_id=factory.id, type=InspectionType(values["type"]), inspected_on=values["inspected_on"],
         disciplines=_disciplines(values.get("disciplines") or [d.value for d in Discipline]),
@@ -113,6 +116,7 @@ def create_inspection(factory, values: dict, *, by) -> Inspection:
 
 def update_inspection(inspection: Inspection, values: dict, *, by, version: int, reason: str | None = None) -> Inspection:
     check_version(inspection, version, "inspection")
+    _check_visit_date(values["inspected_on"])
     note = _amendment(inspection, reason)
     new = {"type": InspectionType(values["type"]), "inspected_on": values["inspected_on"],
            "disciplines": _disciplines(values.get("disciplines") or []), "summary": values.get("summary") or ""}
@@ -244,11 +248,20 @@ def _clean_values(values: dict, inspection: Inspection) -> dict:
     return clean
 
 
-def _check_override(deadline_override: dt.date | None, reason: str | None) -> str:
+def _check_override(deadline_override: dt.date | None, reason: str | None, visit: dt.date) -> str:
     reason = (reason or "").strip()
     if deadline_override is not None and not reason:
         raise InspectionRuleError(_("Give a reason for setting a deadline other than the severity's."))
+    problem = rules.deadline_override_problem(deadline_override, visit)
+    if problem:
+        raise InspectionRuleError(str(problem))
     return reason if deadline_override is not None else ""
+
+
+def _check_visit_date(on: dt.date | None) -> None:
+    problem = rules.visit_date_problem(on, today())
+    if problem:
+        raise InspectionRuleError(str(problem))
 
 
 def refresh_photo_flags(photos, inspection: Inspection) -> None:
@@ -280,7 +293,7 @@ def add_finding(inspection: Inspection, values: dict, photos=(), *, by, deadline
     """Create a finding with its item number, its corrective action (deadline from the severity rule,
     or the override with its reason) and its photos. Raises PhotoRejected / InspectionRuleError."""
     note = _amendment(inspection, reason)
-    override_reason = _check_override(deadline_override, deadline_override_reason)
+    override_reason = _check_override(deadline_override, deadline_override_reason, inspection.inspected_on)
     values = _catalogue_defaults(values, inspection, deadline_override, override_reason)
     clean = _clean_values(values, inspection)
     finding = Finding(
@@ -325,7 +338,7 @@ def update_finding(finding: Finding, values: dict, photos=(), *, by, version: in
     for k in FINDING_FIELDS:
         if k in after:
             setattr(finding, k, clean[k])
-    override_reason = _check_override(deadline_override, deadline_override_reason)
+    override_reason = _check_override(deadline_override, deadline_override_reason, inspection.inspected_on)
     action = finding.action
     if deadline_override is not None and action is not None and deadline_override != action.deadline:
         before.update(deadline=action.deadline, deadline_override_reason=finding.deadline_override_reason)

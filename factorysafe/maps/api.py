@@ -24,11 +24,11 @@ from factorysafe.inspections.models import Discipline, Finding, Inspection
 from factorysafe.maps import exports, pages, services
 from factorysafe.maps.blueprint import bp
 from factorysafe.maps.services import DISCIPLINES
+from factorysafe.security import MAX_ID
 from factorysafe.web import base_url, external_url, today
 
 MAX_PER_PAGE = 500
 DEFAULT_PER_PAGE = 100
-MAX_ID = 2**31 - 1  # ids are INTEGER columns: a larger id names nothing (and must not reach the database)
 
 
 # A parameter given empty is refused like any other value outside its schema (the OpenAPI document describes

@@ -110,6 +110,20 @@ def _cell(value):
     return value
 
 
+# Text a spreadsheet would read as a formula (or, after a tab or CR, trim into one): OWASP "CSV injection".
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """A value as written into a CSV file: every cell of every CSV goes through here. Text starting like a formula
+    (``=HYPERLINK(...)``, ``+``, ``-``, ``@``, tab, CR) gets a leading ``'``, so a spreadsheet shows it as text and
+    never runs it; numbers (a negative one too), dates, booleans and codes stay as they are."""
+    value = _cell(value)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def factory_record(r: dict) -> dict:
     """One factory as a flat record of FACTORY_COLUMNS."""
     rec = {k: r.get(k) for k, _ in FACTORY_COLUMNS if k in r}
@@ -176,7 +190,7 @@ def public_findings_stmt(day: dt.date, extensions: bool = True):
 
 
 def _finding_cells(m, columns) -> list:
-    return [_cell(bool(m[c]) if c in ("overdue", "immediate_danger") else m[c]) for c in columns]
+    return [csv_cell(bool(m[c]) if c in ("overdue", "immediate_danger") else m[c]) for c in columns]
 
 
 def write_findings_csv(out, stmt) -> int:
@@ -211,7 +225,7 @@ def factory_findings_csv(factory_id: int):
 # inline otherwise) and the previous complete file is served meanwhile; with no file yet and the build queued,
 # the answer is 503 with Retry-After. So a download is either a whole file, with its ETag and Last-Modified,
 # or an error: never a file cut off half-way.
-FORMAT = 1  # bump when the files' columns or encoding change: every file is rebuilt
+FORMAT = 2  # bump when the files' columns or encoding change: every file is rebuilt (2: formula-safe text cells)
 EXPORTS = {  # name: media type
     "factories.csv": "text/csv",
     "factories.geojson": "application/geo+json",
@@ -326,7 +340,7 @@ def _fill(name: str, day: dt.date):
             records = [factory_record(r) for r in services.public_data(day).factories]
             writer = csv.writer(out)
             writer.writerow([k for k, _ in FACTORY_COLUMNS])
-            writer.writerows([_cell(v) for v in rec.values()] for rec in records)
+            writer.writerows([csv_cell(v) for v in rec.values()] for rec in records)
             return len(records)
         return fill
     if name == "factories.geojson":

@@ -160,11 +160,12 @@ MARKER_CALLBACK = "function (row) { return window.factorysafeMarker(row); }"
 
 # Share of factories behind schedule -> fill colour (ColorBrewer Reds, 4 classes); grey without factories.
 SHARE_CLASSES = [(0.25, "#fee5d9"), (0.5, "#fcae91"), (0.75, "#fb6a4a"), (1.01, "#cb181d")]
+NO_FACTORY_COLOUR = "#f4f4f1"
 
 
 def share_colour(share) -> str:
     if share is None or share < 0:
-        return "#f4f4f1"
+        return NO_FACTORY_COLOUR
     return next(colour for limit, colour in SHARE_CLASSES if share < limit)
 
 

@@ -81,6 +81,7 @@ def safety_map():
         "maps/map.html", parts=parts, filters=f, matches=matches[:LIST_LIMIT], match_count=len(matches),
         total=len(data.factories), districts=[(d, bn.get(d, d)) for d in districts], statuses=list(CapStatus),
         disciplines=DISCIPLINES, i18n=parts["i18n"], share_classes=render.SHARE_CLASSES,
+        no_factory_colour=render.NO_FACTORY_COLOUR,
     )
 
 
