@@ -114,24 +114,23 @@ def from_environment(config) -> None:
     config.from_prefixed_env("FACTORYSAFE")
 
 
-def ensure_secret_key(config, instance_path: str) -> None:
-    """Use a configured SECRET_KEY, else one generated once into the instance folder."""
-    if config.get("SECRET_KEY"):
+def _instance_key(config, instance_path: str, name: str, filename: str) -> None:
+    """A configured key ``name``, else one generated once into ``instance/filename`` (mode 600) and read from it."""
+    if config.get(name):
         return
-    key_file = Path(instance_path) / "secret_key"
+    key_file = Path(instance_path) / filename
     if not key_file.exists():
         key_file.write_text(secrets.token_hex(32))
         key_file.chmod(0o600)
-    config["SECRET_KEY"] = key_file.read_text().strip()
+    config[name] = key_file.read_text().strip()
+
+
+def ensure_secret_key(config, instance_path: str) -> None:
+    """Use a configured SECRET_KEY, else one generated once into the instance folder."""
+    _instance_key(config, instance_path, "SECRET_KEY", "secret_key")
 
 
 def ensure_audit_signing_key(config, instance_path: str) -> None:
     """The key that signs the audit checkpoints: a configured AUDIT_SIGNING_KEY, else one generated once into
     the instance folder (not the database: whoever can rewrite the database cannot forge a checkpoint)."""
-    if config.get("AUDIT_SIGNING_KEY"):
-        return
-    key_file = Path(instance_path) / "audit_signing_key"
-    if not key_file.exists():
-        key_file.write_text(secrets.token_hex(32))
-        key_file.chmod(0o600)
-    config["AUDIT_SIGNING_KEY"] = key_file.read_text().strip()
+    _instance_key(config, instance_path, "AUDIT_SIGNING_KEY", "audit_signing_key")

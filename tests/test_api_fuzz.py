@@ -79,7 +79,9 @@ def _issued_cursor(case) -> None:
 def test_api_answers_match_the_openapi_document(case, api_app):
     CALLS[case.operation.label] += 1
     _issued_cursor(case)
-    case.call_and_validate(app=api_app)  # this test's app (and database), not the one the document came from
+    # this test's app (and database), not the one the document came from; the WSGI transport does not unpack
+    # gzip as an HTTP client does, so the answers are asked for plain (test_serve_compress covers gzip)
+    case.call_and_validate(app=api_app, headers={"Accept-Encoding": "identity"})
 
 
 # Found while fuzzing: ids past the INTEGER columns reached the database (500 on both databases).
