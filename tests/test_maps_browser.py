@@ -69,6 +69,8 @@ def test_map_shows_markers_filters_opens_popups_and_stays_on_the_server(page, li
     page.wait_for_function("() => document.querySelector('.folium-map') && document.querySelector('.folium-map').dataset.shown === '1'")
     page.get_by_label("Factory name").fill("")
     page.wait_for_function("() => document.querySelector('.folium-map').dataset.shown === '4'")
+    listed = page.locator("#map-results li a").all_inner_texts()
+    assert len(listed) == 4 and listed == sorted(listed)  # markers.json comes by latitude; the list is by name
 
     assert requests, "no request was seen"
     outside = [u for u in requests if not (u.startswith(live_server.url + "/") or u.startswith(("data:", "blob:")))]

@@ -17,7 +17,7 @@ import shapely
 
 OUT = Path(__file__).with_name("data") / "bd_districts.geojson"
 TOLERANCE = 0.005  # degrees, about 500 m: enough for a country-wide choropleth
-DIGITS = 4  # about 10 m
+DIGITS = 3  # about 110 m: finer than the simplification above shows
 # Spellings that differ between the boundary file and the list with Bangla names.
 ALIASES = {"Brahamanbaria": "Brahmanbaria", "Jessore": "Jashore", "Bogra": "Bogura", "Barisal": "Barishal",
            "Chittagong": "Chattogram", "Comilla": "Comilla", "Maulvibazar": "Moulvibazar",

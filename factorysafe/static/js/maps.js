@@ -116,6 +116,10 @@
     var count = document.getElementById("map-count");
     var container = map.getContainer();
     var allBounds = boundsOf(markers);
+    // markers.json lists factories by latitude (it packs smaller); the list under the map is in name order
+    var byName = markers.slice().sort(function (a, b) {
+      return a.row[3] < b.row[3] ? -1 : a.row[3] > b.row[3] ? 1 : a.row[2] - b.row[2];
+    });
     var applied = JSON.stringify({q: "", status: "", discipline: "", district: "", danger: false});
     var loading = false, pending = false;
 
@@ -147,7 +151,7 @@
       if (key === applied) return;
       applied = key;
       var test = matcher(f);
-      var shown = markers.filter(function (m) { return test(m.row); });
+      var shown = byName.filter(function (m) { return test(m.row); });  // the list reads them in name order
       show(shown);
       count.textContent = fmt(I18N.text.showing, {shown: shown.length, total: markers.length});
       container.setAttribute("data-shown", String(shown.length));
