@@ -15,7 +15,7 @@ import datetime as dt
 import hashlib
 import pickle
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from factorysafe.actions.rules import CapStatus
 from factorysafe.db import utcnow
@@ -56,12 +56,20 @@ def public_data(today: dt.date) -> PublicData:
     app_state = state()
     memo = app_state.map_data
     data: PublicData | None = memo.get("data")
-    if data is None or data.today != today:
+    if data is None:
         with app_state.map_lock:
             data = memo.get("data")
-            if data is None or data.today != today:
+            if data is None:
                 data = memo["data"] = build_public_data(today)
         return data
+    if data.today != today:
+        # A new day: the rows whose time has passed are recomputed (for those factories only, their changed_at
+        # moves), and this copy is patched with them like any other change: no full rebuild at midnight.
+        with app_state.map_lock:
+            data = memo["data"]
+            if data.today != today:
+                status.refresh_expired(today)
+                data = memo["data"] = replace(data, today=today)
     since, data.read_at = data.read_at - OVERLAP, utcnow()
     rows = status.read(changed_after=since)
     if rows:
