@@ -138,10 +138,8 @@ def http_error(e: HTTPException):
     if e.code == 401:
         from flask_login import current_user
 
-        from factorysafe.auth import login_manager
-
         if not wants_json_response() and not current_user.is_authenticated:
-            return login_manager.unauthorized()
+            return current_app.login_manager.unauthorized()  # Flask-Login's, set on the app by auth.init_app
     custom = e.description if getattr(e, "show_message", False) else None
     body, status = error_response(e.code or 500, custom)
     response = current_app.make_response((body, status))

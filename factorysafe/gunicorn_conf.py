@@ -78,13 +78,3 @@ errorlog = _settings["errorlog"]
 loglevel = _settings["loglevel"]
 logconfig_dict = _settings["logconfig_dict"]
 
-
-def post_fork(server, worker):  # noqa: ARG001 - gunicorn's hook signature
-    """With ``preload_app`` the app is built once in the master and shared by the forked workers (its imported
-    libraries stay in shared memory); each worker then opens database connections of its own."""
-    if preload_app:
-        from factorysafe.db import db
-        from factorysafe.wsgi import app
-
-        with app.app_context():
-            db.engine.dispose(close=False)  # never use a connection the master may have opened

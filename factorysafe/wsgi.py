@@ -41,3 +41,15 @@ os.environ["FACTORYSAFE_LOG_JSON"] = "true" if settings()["LOG_JSON"] else "fals
 app = create_app()
 if app.config["SERVE_WARM_UP"]:
     warm_up(app)
+
+
+def _own_connections() -> None:
+    """In a process forked from this one (gunicorn's workers with ``preload_app``): open database connections of
+    its own, never one the parent may hold."""
+    from factorysafe.db import db
+
+    with app.app_context():
+        db.engine.dispose(close=False)
+
+
+os.register_at_fork(after_in_child=_own_connections)

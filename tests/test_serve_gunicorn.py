@@ -23,7 +23,7 @@ def test_gunicorn_settings_come_from_the_app_settings(monkeypatch, tmp_path):
         conf = importlib.reload(gunicorn_conf)
         assert (conf.workers, conf.threads, conf.bind, conf.timeout) == (5, 7, ["0.0.0.0:9000"], 120)
         assert conf.wsgi_app == "factorysafe.wsgi:app" and conf.accesslog is None
-        assert conf.preload_app is True and callable(conf.post_fork)
+        assert conf.preload_app is True
         assert conf._settings["json_logs"] is True and conf.logconfig_dict["loggers"]["gunicorn.error"]
         monkeypatch.setenv("FACTORYSAFE_LOG_JSON", "false")
         conf = importlib.reload(gunicorn_conf)
