@@ -165,15 +165,22 @@ def _send_invitation(user: User, by) -> None:
 
 
 # --- accepting an invitation, resetting and changing a password ----------------------------------------
-def accept_invite(token: str, password: str) -> User:
-    """Set the first password of an invited account and activate it (the link then stops working)."""
-    row = token_for(token, TokenPurpose.INVITE)
+def _password_by_link(token: str, purpose: TokenPurpose, password: str, state: AccountState, refused) -> User:
+    """Use the link ``token`` to set ``password`` on an account in ``state`` (else 410 with ``refused()``)."""
+    row = token_for(token, purpose)
     user = row.user
-    if state_of(user) != AccountState.INVITED:
-        raise TokenError(_("This invitation was already accepted. Sign in with your e-mail address and password."), 410)
+    if state_of(user) != state:
+        raise TokenError(refused(), 410)
     check_password(password, email=user.email, name=user.name)
     _use(row)
     user.set_password(password)
+    return user
+
+
+def accept_invite(token: str, password: str) -> User:
+    """Set the first password of an invited account and activate it (the link then stops working)."""
+    user = _password_by_link(token, TokenPurpose.INVITE, password, AccountState.INVITED, lambda: _(
+        "This invitation was already accepted. Sign in with your e-mail address and password."))
     user.active = True
     audit.record("accept_invite", user, actor=user)
     return user
@@ -208,13 +215,8 @@ def request_password_reset(email: str) -> bool:
 
 
 def reset_password(token: str, password: str) -> User:
-    row = token_for(token, TokenPurpose.RESET)
-    user = row.user
-    if state_of(user) != AccountState.ACTIVE:
-        raise TokenError(_("This account is not active: ask an administrator."), 410)
-    check_password(password, email=user.email, name=user.name)
-    _use(row)
-    user.set_password(password)
+    user = _password_by_link(token, TokenPurpose.RESET, password, AccountState.ACTIVE,
+                             lambda: _("This account is not active: ask an administrator."))
     audit.record("reset_password", user, actor=user)
     return user
 
