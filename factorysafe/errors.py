@@ -107,6 +107,16 @@ def refusal(exc: BaseException) -> DomainError | None:
     return None
 
 
+def rolled_back(exc: BaseException) -> DomainError:
+    """After a write that raised ``exc``: roll the transaction back and return the refusal ``exc`` stands for
+    (``refusal``); anything that is not a refusal is raised again (a bug: the handlers below answer it)."""
+    db.session.rollback()
+    refused = refusal(exc)
+    if refused is None:
+        raise exc
+    return refused
+
+
 @bp.app_errorhandler(DomainError)
 def domain_error(e: DomainError):
     db.session.rollback()

@@ -20,7 +20,7 @@ from factorysafe import policy
 from factorysafe.policy import engineer_required, factory_or_403
 from factorysafe.cache import cache, remember
 from factorysafe.db import db
-from factorysafe.errors import refusal
+from factorysafe.errors import rolled_back
 from factorysafe.forms import version_problem
 from factorysafe.factories.models import Escalation
 from factorysafe.web import dashboard_panel, today
@@ -117,10 +117,7 @@ def _perform(action_id: int, form_name: str | None, allowed, operation, success:
         operation(action, form)
         db.session.commit()
     except Exception as exc:  # a refusal re-shows the page with the typed text; anything else is a bug
-        db.session.rollback()
-        refused = refusal(exc)
-        if refused is None:
-            raise
+        refused = rolled_back(exc)
         message = str(services.CONFLICT_MESSAGE) if refused.status == 409 and refused is not exc else refused.message
         return _render(_load(action_id), refused.status, bound, message)
     flash(success, "info")
@@ -219,10 +216,7 @@ def decide_extension(extension_id: int):
                                   version=form.version_value())
         db.session.commit()
     except Exception as exc:
-        db.session.rollback()
-        refused = refusal(exc)
-        if refused is None:
-            raise
+        refused = rolled_back(exc)
         message = refused.message if refused is exc else _(
             "Someone else changed this action at the same moment; check it and decide again.")
         return _render(_load(action_id), refused.status, {f"decide-{extension_id}": form}, message)
@@ -316,10 +310,7 @@ def apply_escalation(factory_id: int):
                                   version=form.version_value())
         db.session.commit()
     except Exception as exc:  # a refusal re-shows the page with the note kept; anything else is a bug
-        db.session.rollback()
-        refused = refusal(exc)
-        if refused is None:
-            raise
+        refused = rolled_back(exc)
         return again(refused.status, refused.message)
     cache.delete(f"dash:proposals:{today()}")
     flash(_("Escalation stage %(stage)s applied to %(name)s.", stage=form.stage.data, name=factory.name), "info")

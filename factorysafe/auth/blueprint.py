@@ -7,7 +7,7 @@ from flask import Blueprint, current_app, flash, request
 from flask_login import current_user, logout_user
 
 from factorysafe.db import db
-from factorysafe.errors import refusal
+from factorysafe.errors import rolled_back
 
 bp = Blueprint("accounts", __name__)
 
@@ -19,10 +19,7 @@ def apply(form, operation):
         operation()
         db.session.commit()
     except Exception as exc:  # a refusal re-shows the form; anything else is a bug
-        db.session.rollback()
-        refused = refusal(exc)
-        if refused is None:
-            raise
+        refused = rolled_back(exc)
         field = getattr(refused, "field", None)
         if form is not None and field and field in form:
             form[field].errors = [*form[field].errors, refused.message]

@@ -12,7 +12,7 @@ from factorysafe import policy
 from factorysafe.policy import engineer_required
 from factorysafe.security import db_id
 from factorysafe.db import db
-from factorysafe.errors import DomainError, refusal
+from factorysafe.errors import DomainError, rolled_back
 from factorysafe.forms import version_problem
 from factorysafe.factories.models import Evacuation, Factory
 from factorysafe.hazards import choices, queries, services
@@ -209,8 +209,7 @@ def evacuation_detail(evacuation_id: int):
                                        note=form.note.data or "", version=form.version.value())
             db.session.commit()
         except (DomainError, StaleDataError) as exc:
-            db.session.rollback()
-            refused = refusal(exc)
+            refused = rolled_back(exc)
             status = refused.status
             if status == 409:
                 flash(refused.message, "error")

@@ -15,7 +15,7 @@ from factorysafe import policy
 from factorysafe.policy import engineer_required, factory_or_403, inspection_or_404
 from factorysafe.auth.models import Role, User
 from factorysafe.db import db
-from factorysafe.errors import CONFLICT_MESSAGE, DomainError, refusal
+from factorysafe.errors import CONFLICT_MESSAGE, DomainError, rolled_back
 from factorysafe.inspections import services
 from factorysafe.inspections.blueprint import bp
 from factorysafe.forms import version_problem
@@ -122,12 +122,9 @@ def inspection_edit(inspection_id: int):
 
 
 def _failed(exc) -> int:
-    """Roll back, show the reason (``errors.refusal``); return the HTTP status for the re-rendered form.
+    """Roll back and show the reason (``errors.rolled_back``); return the HTTP status for the re-rendered form.
     Anything that is not a refusal is re-raised (errors.py renders it)."""
-    db.session.rollback()
-    refused = refusal(exc)
-    if refused is None:
-        raise exc
+    refused = rolled_back(exc)
     if refused is not exc:  # an edit conflict
         flash(str(CONFLICT), "error")
     elif isinstance(exc, uploads.PhotoRejected):
