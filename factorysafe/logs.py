@@ -30,6 +30,7 @@ ACCESS_LOGGER = "factorysafe.access"
 #: Paths whose requests must leave no client address in any log line (workers' complaints).
 ANONYMOUS_PATHS = ("/report", "/f", "/sms")
 _REQUEST_LINE = re.compile(r'"[A-Z]+ (\S+)')
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")  # werkzeug colours the request line of errors in a terminal
 
 
 def request_id_from(incoming: str | None) -> str:
@@ -111,7 +112,7 @@ class AnonymousClientFilter(logging.Filter):
             message = record.getMessage()
         except Exception:  # noqa: BLE001 - a malformed record is logging's business, not ours
             return True
-        line = _REQUEST_LINE.search(message)
+        line = _REQUEST_LINE.search(_ANSI.sub("", message))
         if line and is_anonymous_path(line.group(1)):
             record.msg = "-" + message[len(message.split(" ", 1)[0]):] if " " in message else "-"
             record.args = ()
