@@ -185,5 +185,10 @@ def test_outbox_sends_the_unsubscribe_headers_by_smtp(app, client, runner, world
         app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=sink.port, MAIL_FROM="noreply@factorysafe.test")
         r = runner.invoke(args=["notify-followers", "--today", TODAY.isoformat()])
         assert r.exit_code == 0 and "1 message(s) sent" in r.output, r.output
-    data = sink.messages[0]["data"]
-    assert "List-Unsubscribe: <http" in data and "List-Unsubscribe-Post: List-Unsubscribe=One-Click" in data
+    from email import message_from_string, policy
+
+    sent = message_from_string(sink.messages[0]["data"], policy=policy.default)
+    [queued] = outbox(app)
+    assert sent["List-Unsubscribe"] == queued["headers"]["List-Unsubscribe"]
+    assert sent["List-Unsubscribe"].startswith("<http") and "/follow/unsubscribe/" in sent["List-Unsubscribe"]
+    assert sent["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
