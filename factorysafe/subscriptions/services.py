@@ -17,7 +17,7 @@ import secrets
 import sqlalchemy as sa
 from flask import current_app, has_request_context
 from flask_babel import force_locale, gettext as _
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
 
 from factorysafe import audit
 from factorysafe.actions.models import OutboxMessage
@@ -39,8 +39,11 @@ class LinkInvalid(DomainError):
 
 
 # --- links ----------------------------------------------------------------------------------------------------
-def _serializer(purpose: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=purpose)
+def _serializer(purpose: str):
+    """Confirmation links carry their time (they expire); unsubscribe links do not, so each e-mail of one
+    subscription carries the same link."""
+    kind = URLSafeTimedSerializer if purpose == CONFIRM else URLSafeSerializer
+    return kind(current_app.config["SECRET_KEY"], salt=purpose)
 
 
 def token(sub: Subscription, purpose: str) -> str:
@@ -51,7 +54,9 @@ def from_token(text: str, purpose: str, max_age: int | None = None) -> Subscript
     """The subscription a link names; None when it no longer exists. LinkInvalid when the link is not ours or
     has expired."""
     try:
-        sid, key = _serializer(purpose).loads(text, max_age=max_age)
+        serializer = _serializer(purpose)
+        sid, key = (serializer.loads(text, max_age=max_age) if isinstance(serializer, URLSafeTimedSerializer)
+                    else serializer.loads(text))
     except SignatureExpired:
         raise LinkInvalid(_("This link has expired. Ask again to follow the factory from its page.")) from None
     except (BadSignature, ValueError, TypeError):
