@@ -92,7 +92,7 @@ def last_percent(history: dict, key: str) -> int | None:
 
 # --- drawing --------------------------------------------------------------------------------------------------
 W = 360  # viewBox width: about one phone screen, so 11-unit text stays readable at 360 px
-LEFT, RIGHT, TOP, PLOT_H = 38, 12, 22, 130
+LEFT, RIGHT, TOP, PLOT_H = 42, 12, 22, 130
 FONT = "11"
 
 
