@@ -55,6 +55,18 @@ def test_a_fix_reported_then_verified_counts_as_pending_in_between():
     assert h["lines"]["boiler"] == [0.5, 0.5, 1.0]  # Feb (inspection and report), Mar, Apr (verified, today)
 
 
+def test_todays_counts_can_come_from_elsewhere():
+    """The programme chart's last point is the status read model's count; earlier months from the grouped rows."""
+    today = dt.date(2025, 3, 10)
+    jan = month_index(dt.date(2025, 1, 1))
+    rows = [("fire", "corrected", jan, jan + 1, jan, 1), ("fire", "in_progress", None, None, jan, 3)]
+    h = progress_history(rows, today, 0.0, now={"fire": (5, 2, 1), "boiler": (2, 1, 0), "electrical": (0, 0, 0)})
+    assert h["lines"]["fire"] == [0.0, 0.25, 0.4]
+    assert h["lines"]["boiler"] == [0.0, 0.0, 0.5]  # no rows yet (a report published today): zero before
+    assert "electrical" not in h["lines"]
+    assert h["lines"]["overall"][-1] == 3 / 7
+
+
 def test_history_of_nothing_has_no_lines_and_still_two_months():
     h = progress_history([], dt.date(2025, 1, 5))
     assert h["lines"] == {} and h["start"] == month_index(dt.date(2024, 12, 1))

@@ -17,6 +17,8 @@ from __future__ import annotations
 import datetime as dt
 from xml.sax.saxutils import escape, quoteattr
 
+import sqlalchemy as sa
+
 from factorysafe.actions.models import ActionStatus
 from factorysafe.actions.rules import progress_percent, progress_rate
 from factorysafe.inspections.models import Discipline
@@ -39,13 +41,14 @@ def month_start(index: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
-def progress_history(rows, today: dt.date, weight: float = 0.0) -> dict:
+def progress_history(rows, today: dt.date, weight: float = 0.0, now: dict | None = None) -> dict:
     """Rates (0..1) at the end of each month from the first inspection's month to today's (at least two points).
 
     ``rows``: tuples (discipline, status, month reported fixed, month verified, first inspection month, count) of
     ``progress_history_rows``. At the end of month m an action counts as corrected when it is corrected now and
     was verified by then, as pending when its fix was reported by then and not yet verified. The last point (today)
-    counts the actions by their status now, as the progress figure does. Returns {"start": first month,
+    counts the actions by their status now, as the progress figure does; or, when given, ``now``
+    ({discipline: (total, corrected, pending)}, e.g. from the status read model). Returns {"start": first month,
     "as_of": today ISO, "lines": {discipline or "overall": [rate per month]}}; a discipline without initial
     findings has no line. JSON-ready (the CAP PDF's fingerprint hashes it)."""
     this_month = month_index(today)
@@ -59,21 +62,26 @@ def progress_history(rows, today: dt.date, weight: float = 0.0) -> dict:
     lines: dict[str, list] = {}
     overall = [[0, 0, 0] for _ in months]  # corrected, pending, total per month
     for d in DISCIPLINES:
-        groups = per.get(d)
-        if not groups:
+        groups = per.get(d, [])
+        present = bool(now.get(d) and now[d][0]) if now is not None else bool(groups)
+        if not present:
             continue
         total = sum(g[3] for g in groups)
         rates = []
         for i, m in enumerate(months):
-            if m == this_month:
+            if m == this_month and now is not None:
+                total, corrected, pending = now[d]
+            elif m == this_month:
                 corrected = sum(n for s, _r, _v, n in groups if s == _CORRECTED)
                 pending = sum(n for s, _r, _v, n in groups if s == _PENDING)
+            elif not total:
+                corrected = pending = 0
             else:
                 corrected = sum(n for s, _r, v, n in groups if s == _CORRECTED and v is not None and v <= m)
                 pending = sum(n for s, r, v, n in groups
                               if s in (_CORRECTED, _PENDING) and r is not None and r <= m
                               and not (s == _CORRECTED and v is not None and v <= m))
-            rates.append(progress_rate(corrected, pending, total, weight))
+            rates.append(progress_rate(corrected, pending, total, weight) if total else 0.0)
             acc = overall[i]
             acc[0] += corrected
             acc[1] += pending
@@ -172,11 +180,27 @@ def factory_history(factory_id: int, today: dt.date, states) -> dict:
 
 
 def programme_history(today: dt.date) -> dict:
-    """Every public factory together: the initial findings of published inspections (one grouped query)."""
+    """Every public factory together. The months come from ``progress_history_rows`` over all published initial
+    findings (seconds on a large programme: kept in the shared cache for the day); today's point from the status
+    read model (``factory_status``, audience public: one sum over one row per factory), so it follows every change
+    at once and is the same count the factory pages, API and exports give."""
     from factorysafe.actions.queries import pending_weight, progress_history_rows
+    from factorysafe.cache import cache, key
+    from factorysafe.factories.models import factory_status as fs
+    from factorysafe.db import db
     from factorysafe.policy import PUBLIC_STATES
 
-    return progress_history(progress_history_rows(None, states=PUBLIC_STATES), today, pending_weight())
+    ck = key("programme-progress-rows", today.isoformat())
+    rows = cache.get(ck)
+    if rows is None:
+        rows = [tuple(r) for r in progress_history_rows(None, states=PUBLIC_STATES)]
+        cache.set(ck, rows, timeout=24 * 3600)
+    cols = [sa.func.coalesce(sa.func.sum(fs.c[f"{d}_{k}"]), 0) for d in DISCIPLINES for k in ("total", "corrected",
+                                                                                               "pending")]
+    sums = db.session.execute(sa.select(*cols).where(fs.c.audience == "public",
+                                                     fs.c.published_inspections > 0)).one()
+    now = {d: tuple(int(v) for v in sums[3 * i:3 * i + 3]) for i, d in enumerate(DISCIPLINES)}
+    return progress_history(rows, today, pending_weight(), now=now)
 
 
 def chart_svg(history: dict, lang: str, *, programme: bool = False, element_id: str = "progress-chart",
