@@ -48,6 +48,7 @@ AUDIT_VERBS = {
     "follow_requested": _l("asked to follow a factory"),
     "follow_confirmed": _l("confirmed following a factory"),
     "follow_ended": _l("stopped following a factory"),
+    "follow_expired": _l("request to follow a factory expired"),
 }
 
 

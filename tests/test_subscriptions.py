@@ -152,6 +152,21 @@ def test_bangla_subscriber_gets_bangla_mails(app, client, runner, world):
     assert f"lang=bn" in digest["body"]
 
 
+def test_unconfirmed_requests_are_forgotten_when_their_link_expires(app, client, runner, world):
+    from factorysafe.subscriptions.models import Subscription
+
+    follow(client, world["factory"], "old@example.com")
+    follow(client, world["factory"], "recent@example.com")
+    confirm_old = link(outbox(app)[0]["body"], "confirm")
+    with app.app_context():
+        old = db.session.scalars(sa.select(Subscription).where(Subscription.email == "old@example.com")).one()
+        old.created_at -= dt.timedelta(hours=app.config["FOLLOW_CONFIRM_HOURS"] + 1)
+        db.session.commit()
+    notify(runner, TODAY)
+    assert subscriptions(app) == [("recent@example.com", "en", False)]
+    assert client.get(confirm_old).status_code == 400
+
+
 def test_bad_input_and_refusals(app, client, world):
     r = follow(client, world["factory"], "not an address")
     assert r.status_code == 400

@@ -166,9 +166,22 @@ def _public_rows(today: dt.date | None, factory_ids) -> dict[int, dict]:
     return public.build_public_data(today or clock(), list(factory_ids)).by_id
 
 
+def forget_unconfirmed() -> int:
+    """Delete the requests whose confirmation link has expired (their addresses are not kept); how many."""
+    hours = int(current_app.config["FOLLOW_CONFIRM_HOURS"])
+    stale = db.session.scalars(sa.select(Subscription).where(
+        Subscription.confirmed_at.is_(None), Subscription.created_at < utcnow() - dt.timedelta(hours=hours))).all()
+    for sub in stale:
+        audit.record("follow_expired", subject_type=Subscription.__tablename__, subject_id=sub.id)
+        db.session.delete(sub)
+    return len(stale)
+
+
 def notify_followers(today: dt.date) -> list[OutboxMessage]:
     """One digest per confirmed subscription and day, in its language, of what changed since the last one
-    (CAP status, actions newly overdue, inspections published, an evacuation); unconfirmed ones hear nothing."""
+    (CAP status, actions newly overdue, inspections published, an evacuation); unconfirmed ones hear nothing
+    (and are deleted once their link has expired)."""
+    forget_unconfirmed()
     subs = db.session.scalars(sa.select(Subscription).where(Subscription.confirmed_at.is_not(None))
                               .order_by(Subscription.factory_id, Subscription.id)).all()
     rows = _public_rows(today, {s.factory_id for s in subs}) if subs else {}
