@@ -23,8 +23,10 @@ def init_app(app) -> None:
     from factorysafe.maps.blueprint import bp as maps
     from factorysafe.reports import views as _reports_views  # noqa: F401
     from factorysafe.reports.blueprint import bp as reports
+    from factorysafe.subscriptions import views as _subscriptions_views  # noqa: F401
+    from factorysafe.subscriptions.blueprint import bp as subscriptions
 
-    for bp in (factories, inspections, hazards, actions, maps, reports, accounts, complaints):
+    for bp in (factories, inspections, hazards, actions, maps, reports, accounts, complaints, subscriptions):
         app.register_blueprint(bp)
     from factorysafe.web import install_panels
 
