@@ -181,7 +181,11 @@ def test_factory_page_chart_in_bangla(client, world):
 
 def test_map_shows_the_programme_chart_of_public_factories(client, world, app):
     html = client.get("/map").get_data(as_text=True)
-    svg = _svg(html, "programme-progress-chart")
+    assert 'src="/map/progress.svg?lang=en" loading="lazy"' in html  # the map never waits for the chart
+    response = client.get("/map/progress.svg?lang=en")
+    assert response.mimetype == "image/svg+xml"
+    assert client.get("/map/progress.svg?lang=en", headers={"If-None-Match": response.headers["ETag"]}).status_code == 304
+    svg = _svg(response.get_data(as_text=True), "programme-progress-chart")
     lasts = _lasts(svg)
     # both public factories: fire 2 of 3 corrected plus 1 of 1; the draft's boiler finding is not counted
     assert lasts == {"fire": 75, "electrical": 50, "structural": 0, "overall": 57}
@@ -196,7 +200,7 @@ def test_map_shows_the_programme_chart_of_public_factories(client, world, app):
             CorrectiveAction.factory_id == world["factory"], Finding.discipline == "structural").one()
         action.status, action.reported_fixed_on, action.verified_on = ActionStatus.CORRECTED, TODAY, TODAY
         db.session.commit()  # the status read model follows the change (after_flush), so does the public data
-    svg = _svg(client.get("/map").get_data(as_text=True), "programme-progress-chart")
+    svg = _svg(client.get("/map/progress.svg?lang=en").get_data(as_text=True), "programme-progress-chart")
     assert _lasts(svg)["structural"] == 100
 
 

@@ -85,25 +85,38 @@ def factory_progress_chart(factory_id: int):
     return Markup(charts.chart_svg(history, str(get_locale() or "en"), element_id="factory-progress-chart"))
 
 
-@bp.app_template_global("programme_progress_chart")
+@bp.route("/map/progress.svg")
 def programme_progress_chart():
-    """The map's chart of every public factory, kept in the shared cache for the public data set's content (which
-    changes whenever any factory's progress does), the language and the day: one grouped query per change."""
+    """The map's chart of every public factory, as an image the page loads after itself (``loading=lazy``): the
+    months come from one grouped query over every published finding (seconds on a large programme, once a day),
+    which must never hold up the map. Kept in the shared cache for the public data set's content (which changes
+    whenever any factory's progress does), the language and the day; revalidated by ETag."""
+    from flask import Response, request
     from flask_babel import get_locale
-    from markupsafe import Markup
 
     from factorysafe.cache import cache, key
     from factorysafe.maps import services
     from factorysafe.reports import charts
 
     day, lang = today(), str(get_locale() or "en")
-    ck = key("programme-progress-chart", services.public_data(day).key, lang, day.isoformat())
-    svg = cache.get(ck)
-    if svg is None:
-        svg = charts.chart_svg(charts.programme_history(day), lang, programme=True,
-                               element_id="programme-progress-chart")
-        cache.set(ck, svg)
-    return Markup(svg)
+    data_key = services.public_data(day).key
+    etag = f"{data_key}-{lang}-{day.isoformat()}"
+    if request.if_none_match.contains(etag):
+        response = Response(status=304)
+    else:
+        ck = key("programme-progress-chart", data_key, lang, day.isoformat())
+        svg = cache.get(ck)
+        if svg is None:
+            svg = charts.chart_svg(charts.programme_history(day), lang, programme=True,
+                                   element_id="programme-progress-chart")
+            cache.set(ck, svg)
+        response = Response(svg, mimetype="image/svg+xml")
+    response.set_etag(etag)
+    response.cache_control.public = True
+    response.cache_control.no_cache = True
+    response.vary.add("Accept-Language")
+    response.vary.add("Cookie")
+    return response
 
 
 @bp.app_template_global("report_progress_chart")
