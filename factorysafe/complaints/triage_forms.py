@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms import TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -18,6 +19,10 @@ from factorysafe.labels import lazy_label
 
 #: How a complaint arrived (``Complaint.channel``).
 CHANNELS = (("web", _l("Web form")), ("sms", _l("SMS")))
+
+
+def choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(v, text) for v, text in pairs]
 
 
 class _Versioned(FlaskForm):
@@ -35,7 +40,7 @@ class StatusForm(_Versioned):
     submit = SubmitField(_l("Set the status"))
 
     def set_choices(self, statuses) -> None:
-        self.status.choices = [("", _l("Choose…"))] + [(s.value, lazy_label(s)) for s in statuses]
+        self.status.choices = choices([("", _l("Choose…"))] + [(s.value, lazy_label(s)) for s in statuses])
 
 
 class MessageForm(_Versioned):
@@ -74,12 +79,12 @@ class FilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    status = SelectField(_l("Status"), choices=[("", _l("All"))] + [(s.value, lazy_label(s)) for s in ComplaintStatus],
+    status = SelectField(_l("Status"), choices=choices([("", _l("All"))] + [(s.value, lazy_label(s)) for s in ComplaintStatus]),
                          validators=[Optional()])
     category = SelectField(_l("What is wrong"), validators=[Optional()],
-                           choices=[("", _l("All"))] + [(c.value, lazy_label(c)) for c in ComplaintCategory])
-    factory = SelectField(_l("Factory"), choices=[("", _l("All"))], validators=[Optional()])
-    channel = SelectField(_l("Channel"), choices=[("", _l("All")), *CHANNELS], validators=[Optional()])
+                           choices=choices([("", _l("All"))] + [(c.value, lazy_label(c)) for c in ComplaintCategory]))
+    factory = SelectField(_l("Factory"), choices=choices([("", _l("All"))]), validators=[Optional()])
+    channel = SelectField(_l("Channel"), choices=choices([("", _l("All")), *CHANNELS]), validators=[Optional()])
     page = IntegerField(_l("Page"), validators=[Optional(), NumberRange(min=1, max=100_000)])
     submit = SubmitField(_l("Filter"))
 

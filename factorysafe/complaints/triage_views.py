@@ -17,7 +17,7 @@ from factorysafe.complaints.blueprint import bp
 from factorysafe.complaints.models import Complaint
 from factorysafe.complaints.rules import ComplaintStatus
 from factorysafe.complaints.triage_forms import (
-    CHANNELS, FactoryMatchForm, FilterForm, InspectionForm, LinkFindingsForm, MessageForm, StatusForm,
+    CHANNELS, FactoryMatchForm, FilterForm, InspectionForm, LinkFindingsForm, MessageForm, StatusForm, choices,
 )
 from factorysafe.db import db
 from factorysafe.errors import rolled_back
@@ -57,7 +57,7 @@ def _complaint(complaint_id: int) -> Complaint:
 @handler_required
 def manage():
     form = FilterForm(request.args)
-    form.factory.choices = [("", _("All"))] + [(str(i), name) for i, name in queries.factories_with_complaints()]
+    form.factory.choices = choices([("", _("All"))] + [(str(i), name) for i, name in queries.factories_with_complaints()])
     chosen, dropped = form.chosen()
     if dropped:
         flash(_("Unknown filter values were ignored: %(fields)s.", fields=", ".join(dropped)), "error")
@@ -91,7 +91,7 @@ def _prepare(name: str, form, complaint: Complaint, found=()) -> None:
     if name == "status":
         form.set_choices(sorted(rules.TRANSITIONS[complaint.status], key=list(ComplaintStatus).index))
     elif name == "link":
-        form.finding_ids.choices = [_finding_choice(f) for f in queries.linkable_findings(complaint, current_user)]
+        form.finding_ids.choices = choices(_finding_choice(f) for f in queries.linkable_findings(complaint, current_user))
     elif name == "factory":
         factories = list(found)
         if complaint.factory is not None and complaint.factory not in factories:
@@ -103,8 +103,8 @@ def _prepare(name: str, form, complaint: Complaint, found=()) -> None:
             extra = db.session.get(Factory, posted)
             if extra is not None:
                 factories.insert(0, extra)
-        form.factory_id.choices = [(f.id, f"{f.name} · {f.upazila or ''} {f.district or ''}".strip())
-                                   for f in factories]
+        form.factory_id.choices = choices((f.id, f"{f.name} · {f.upazila or ''} {f.district or ''}".strip())
+                                          for f in factories)
 
 
 def _render(complaint: Complaint, status: int = 200, bound: dict | None = None, error: str | None = None):
