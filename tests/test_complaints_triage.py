@@ -383,3 +383,14 @@ def test_admin_invites_a_handler_who_sees_the_complaints_panel(app, client, buil
     assert "Open: 1 · need attention: 1 · not yet looked at: 1" in html
     assert "Verification queue" not in html  # not an engineer's panel
     assert client.get("/complaints/manage").status_code == 200
+
+
+def test_create_user_command_makes_a_handler(app, runner):
+    from factorysafe.auth.models import Role, User
+
+    result = runner.invoke(args=["create-user", "cli.handler@example.test", "--role", "handler", "--password-stdin"],
+                           input="tin roof monsoon 1971\n")
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.email == "cli.handler@example.test"))
+        assert user.role == Role.HANDLER
