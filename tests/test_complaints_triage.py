@@ -394,3 +394,119 @@ def test_create_user_command_makes_a_handler(app, runner):
     with app.app_context():
         user = db.session.scalar(sa.select(User).where(User.email == "cli.handler@example.test"))
         assert user.role == Role.HANDLER
+
+
+# --- the service verbs' versions --------------------------------------------------------------------
+def test_handler_verbs_refuse_a_stale_version_and_change_nothing(app, build):
+    from factorysafe.audit import AuditEvent
+    from factorysafe.auth.models import User
+    from factorysafe.inspections.models import Finding
+
+    factory = build.factory()
+    finding = build.finding(build.inspection(factory, state="published"))
+    handler = build.user("handler")
+    engineer = build.user("engineer")
+    cid = _complaint(app, factory=factory)
+    with app.test_request_context():
+        c = db.session.get(Complaint, cid)
+        h, e = db.session.get(User, handler.id), db.session.get(User, engineer.id)
+        events = db.session.scalar(sa.select(sa.func.count(AuditEvent.id)))
+        stale = c.version + 1
+        with pytest.raises(services.VersionConflict):
+            services.ask_worker(c, "Which gate?", by=h, version=stale)
+        with pytest.raises(services.VersionConflict):
+            services.link_findings(c, [db.session.get(Finding, finding.id)], by=h, version=stale)
+        with pytest.raises(services.VersionConflict):
+            services.make_inspection(c, by=e, today=TODAY, version=stale)
+        db.session.rollback()
+        c = db.session.get(Complaint, cid)
+        assert c.messages == [] and c.findings == [] and c.inspection_id is None
+        assert db.session.scalar(sa.select(sa.func.count(AuditEvent.id))) == events
+        # the current version goes through, with its audit event
+        services.ask_worker(c, "Which gate?", by=h, version=c.version)
+        services.link_findings(c, [db.session.get(Finding, finding.id)], by=h, version=c.version)
+        db.session.commit()
+        verbs = db.session.scalars(sa.select(AuditEvent.verb).where(AuditEvent.subject_type == "complaints",
+                                                                    AuditEvent.subject_id == cid)
+                                   .order_by(AuditEvent.id)).all()
+        assert verbs == ["complaint_received", "complaint_handler_message", "complaint_link_findings"]
+
+
+def test_visitors_posting_are_sent_to_sign_in_and_nothing_changes(app, client, build):
+    cid = _complaint(app, factory=build.factory())
+    v = _version(app, cid)
+    for what, data in (("status", {"status-version": v, "status-status": "not_processed", "status-outcome": "x"}),
+                       ("message", {"message-version": v, "message-body": "hello"}),
+                       ("factory", {"factory-version": v, "factory-factory_id": "1"}),
+                       ("findings", {"link-version": v, "link-finding_ids": "1"}),
+                       ("inspection", {"inspection-version": v})):
+        resp = client.post(_url(cid, what), data=data)
+        assert resp.status_code == 302 and "/login" in resp.headers["Location"], what
+    assert _version(app, cid) == v
+
+
+# --- Bangla -------------------------------------------------------------------------------------------
+def test_the_handlers_pages_read_in_bangla(app, client, build, handler):
+    from helpers_i18n import visible_text
+    from test_i18n_complete import english_sentences
+
+    factory = build.factory(name="Bangla Check Knit Ltd", district="Gazipur", upazila="Tongi")
+    build.finding(build.inspection(factory, state="published"), observation="Exit blocked by cartons.")
+    cid = _complaint(app, factory=factory, contact="01711 000000", photo=True, description="পেছনের গেট রাতে তালাবদ্ধ।")
+    client.get("/complaints/manage?lang=bn")  # the handler chooses Bangla (remembered)
+    client.post(_url(cid, "message"), data={"message-version": _version(app, cid), "message-body": "কোন গেট?"})
+    client.post(_url(cid, "status"), data={"status-version": _version(app, cid), "status-status": "not_covered",
+                                           "status-outcome": "কারখানাটি আওতার বাইরে।"})
+    names = ("Bangla Check Knit Ltd", "Gazipur", "Tongi", "Exit blocked by cartons.", "handler@example.test",
+             "Some Knit Ltd, Ashulia", "(DIFE)")
+
+    def english_left(html: str) -> list[str]:
+        text = visible_text(html)
+        for name in names:
+            text = text.replace(name, " ")
+        return english_sentences(text)
+
+    for url in ("/complaints/manage?lang=bn", f"{_url(cid)}?lang=bn&q=bangla", "/dashboard?lang=bn"):
+        html = client.get(url).get_data(as_text=True)
+        assert "শ্রমিক" in html and not english_left(html), (url, english_left(html))
+    # an error in Bangla too, the typed text kept
+    resp = client.post(_url(cid, "message") + "?lang=bn", data={"message-version": "0", "message-body": "আবার লিখছি"})
+    assert resp.status_code == 409 and "আবার লিখছি" in resp.get_data(as_text=True)
+    assert not english_left(resp.get_data(as_text=True))
+
+
+# --- any input --------------------------------------------------------------------------------------
+from hypothesis import given, settings, strategies as st  # noqa: E402
+from markupsafe import escape  # noqa: E402
+
+_junk = st.one_of(st.none(), st.text(max_size=60), st.sampled_from(["resolved", "not_covered", "", "0", "-1",
+                                                                     "99999999999999", "under_review", "1"]))
+
+
+@settings(max_examples=12)
+@given(status=_junk, outcome=_junk, referred=_junk, version=_junk, body=_junk, factory_id=_junk, finding=_junk)
+def test_any_posted_junk_is_refused_cleanly_or_applied(app, client, build, handler, status, outcome, referred,
+                                                       version, body, factory_id, finding):
+    with app.app_context():
+        cid = db.session.scalar(sa.select(Complaint.id).order_by(Complaint.id.desc()).limit(1))
+    if cid is None or _get(app, cid).status not in (ComplaintStatus.RECEIVED, ComplaintStatus.UNDER_REVIEW):
+        cid = _complaint(app, factory=build.factory() if factory_id == "1" else None)
+
+    def form(**fields):
+        return {k: v for k, v in fields.items() if v is not None}
+
+    for what, data, typed in (
+        ("status", form(**{"status-version": version, "status-status": status, "status-outcome": outcome,
+                           "status-referred_to": referred}), outcome),
+        ("message", form(**{"message-version": version, "message-body": body}), body),
+        ("factory", form(**{"factory-version": version, "factory-factory_id": factory_id}), None),
+        ("findings", form(**{"link-version": version, "link-finding_ids": finding}), None),
+    ):
+        resp = client.post(_url(cid, what), data=data)
+        assert resp.status_code in (302, 400, 409), (what, data, resp.status_code)
+        html = resp.get_data(as_text=True)
+        if any("\x00" in v for v in data.values()):
+            # a zero byte cannot be typed: such a request is refused as a whole (security.py)
+            assert resp.status_code == 400 and "NUL character" in html
+        elif resp.status_code != 302 and typed and typed.isprintable() and typed.strip() == typed:
+            assert str(escape(typed)) in html, "the typed text was lost"
