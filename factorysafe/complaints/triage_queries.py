@@ -46,7 +46,7 @@ def triage_list(*, status=None, category=None, factory_id=None, channel=None, li
     total = db.session.scalar(sa.select(sa.func.count(c.id)).where(*where))
     is_open = sa.case((is_open_sql(), 0), else_=1)
     attention = sa.case((needs_attention_sql(), 0), else_=1)
-    # open: oldest first; closed: newest first (the day's ordinal, negated for the closed)
+    # open: the earliest received first (ids grow with time); closed: the latest first (negated id)
     waited = sa.case((is_open_sql(), c.id), else_=-c.id)
     stmt = (sa.select(c).where(*where).options(joinedload(c.factory))
             .order_by(is_open, attention, waited).limit(limit).offset(offset))
