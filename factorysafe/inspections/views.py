@@ -45,6 +45,14 @@ def photo_access(photo: Photo, kind: str, user) -> tuple[bool, bool]:
     return policy.photo_access(user, kind=kind, private=photo.private, factory_id=factory_id, inspection=inspection)
 
 
+@bp.app_template_global("photo_distance_m")
+def photo_distance_m(photo: Photo, factory) -> float | None:
+    """Metres between where ``photo`` was taken and ``factory`` (``uploads.distance_m``), or None without GPS."""
+    if None in (photo.latitude, photo.longitude, getattr(factory, "latitude", None), getattr(factory, "longitude", None)):
+        return None
+    return uploads.distance_m(photo.latitude, photo.longitude, factory.latitude, factory.longitude)
+
+
 # --- pages ----------------------------------------------------------------------------------------
 def _team_choices():
     engineers = db.session.scalars(sa.select(User).where(User.role.in_([Role.ENGINEER, Role.ADMIN]), User.active)
@@ -145,12 +153,6 @@ def _detail_context(inspection: Inspection) -> dict:
     disciplines += [d for d in Discipline if d not in disciplines and any(f.discipline == d for f in inspection.findings)]
     groups = [(d, _sorted_findings(f for f in inspection.findings if f.discipline == d)) for d in disciplines]
     factory = inspection.factory
-    distances = {}
-    if policy.is_engineer(current_user) and factory.latitude is not None and factory.longitude is not None:
-        for f in inspection.findings:
-            for p in f.photos:
-                if p.latitude is not None and p.longitude is not None:
-                    distances[p.id] = uploads.distance_m(p.latitude, p.longitude, factory.latitude, factory.longitude)
     amendments = []
     if policy.is_engineer(current_user) and inspection.state != InspectionState.DRAFT:
         from factorysafe.audit import AuditEvent
@@ -162,7 +164,7 @@ def _detail_context(inspection: Inspection) -> dict:
                    sa.and_(AuditEvent.subject_type == "findings", AuditEvent.subject_id.in_(finding_ids))))
             .order_by(AuditEvent.id)).all()
     items = {f.id: f.item_number for f in inspection.findings}
-    return {"inspection": inspection, "groups": groups, "factory": factory, "distances": distances,
+    return {"inspection": inspection, "groups": groups, "factory": factory,
             "state_form": StateForm(formdata=None, version=inspection.version), "amendments": amendments,
             "items": items}
 
