@@ -40,6 +40,7 @@ AUDIT_VERBS = {
     "update_inspection": _l("update inspection"),
     "submit_inspection": _l("submit inspection"),
     "publish_inspection": _l("publish inspection"),
+    "review_inspection": _l("review inspection"),
     "add_finding": _l("add finding"),
     "update_finding": _l("update finding"),
     "amend_inspection": _l("amend inspection"),

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from factorysafe import policy
 from factorysafe.actions import queries, services
@@ -36,8 +37,8 @@ def _filters() -> tuple[QueueFilterForm, dict]:
         CorrectiveAction.status == ActionStatus.PENDING_VERIFICATION)
     if chosen_id is not None:
         pending = pending.union(sa.select(sa.literal(chosen_id)))
-    form.factory.choices = [("", _("All"))] + [
-        (str(fid), name) for fid, name in db.session.execute(
+    form.factory.choices = [SelectChoice("", _("All"))] + [
+        SelectChoice(str(fid), name) for fid, name in db.session.execute(
             sa.select(Factory.id, Factory.name).where(Factory.id.in_(pending)).order_by(Factory.name))]
     chosen, dropped = form.chosen()
     if dropped:

@@ -16,11 +16,11 @@ from factorysafe.policy import engineer_required, factory_or_403, inspection_or_
 from factorysafe.auth.models import Role, User
 from factorysafe.db import db
 from factorysafe.errors import CONFLICT_MESSAGE, DomainError, rolled_back
-from factorysafe.inspections import services
+from factorysafe.inspections import rules, services
 from factorysafe.inspections.blueprint import bp
 from factorysafe.forms import version_problem
 from factorysafe.inspections.forms import (
-    FindingEditForm, FindingForm, InspectionEditForm, InspectionForm, StateForm, choices,
+    FindingEditForm, FindingForm, InspectionEditForm, InspectionForm, ReviewForm, StateForm, choices,
 )
 from factorysafe.inspections.models import Discipline, Finding, Inspection, InspectionState, Photo
 from factorysafe.web import dashboard_panel
@@ -148,7 +148,7 @@ def _sorted_findings(findings):
     return sorted(findings, key=lambda f: services._item_number_value(f.item_number))
 
 
-def _detail_context(inspection: Inspection) -> dict:
+def _detail_context(inspection: Inspection, review_form: ReviewForm | None = None) -> dict:
     disciplines = list(inspection.discipline_list)
     disciplines += [d for d in Discipline if d not in disciplines and any(f.discipline == d for f in inspection.findings)]
     groups = [(d, _sorted_findings(f for f in inspection.findings if f.discipline == d)) for d in disciplines]
@@ -164,7 +164,17 @@ def _detail_context(inspection: Inspection) -> dict:
                    sa.and_(AuditEvent.subject_type == "findings", AuditEvent.subject_id.in_(finding_ids))))
             .order_by(AuditEvent.id)).all()
     items = {f.id: f.item_number for f in inspection.findings}
-    return {"inspection": inspection, "groups": groups, "factory": factory,
+    engineer = policy.is_engineer(current_user)
+    may_review = engineer and rules.review_problem(inspection.author_ids, current_user.id, inspection.state.value) is None
+    if review_form is None:
+        review_form = ReviewForm(formdata=None)
+    review_form.version.data = inspection.version  # typed comments stay; the version becomes the current one
+    review = {
+        "required": services.review_required(), "reviews": list(inspection.reviews) if engineer else [],
+        "may_review": may_review, "form": review_form,
+        "may_publish": rules.may_publish(inspection.author_ids, inspection.reviews, services.review_required()),
+    }
+    return {"inspection": inspection, "groups": groups, "factory": factory, "review": review,
             "state_form": StateForm(formdata=None, version=inspection.version), "amendments": amendments,
             "items": items}
 
@@ -207,6 +217,29 @@ def inspection_submit(inspection_id: int):
 @engineer_required
 def inspection_publish(inspection_id: int):
     return _state_change(inspection_id, "publish", services.publish_inspection, _("Inspection published: the public can see it."))
+
+
+@bp.route("/inspections/<int:inspection_id>/review", methods=["POST"])
+@engineer_required
+def inspection_review(inspection_id: int):
+    """A second engineer approves a submitted inspection or sends it back with comments ("has issues")."""
+    inspection = inspection_or_404(inspection_id, edit=True)
+    form = ReviewForm()
+    if not form.validate_on_submit():
+        flash(version_problem(form) or _("Choose: approve, or has issues."), "error")
+        return render_template("inspections/detail.html", **_detail_context(inspection, form)), 400
+    try:
+        review = services.review_inspection(inspection, form.decision.data, form.comment.data, by=current_user,
+                                            version=form.version.value())
+        decision = review.decision
+        db.session.commit()
+    except (DomainError, StaleDataError) as exc:
+        status = _failed(exc)
+        return render_template("inspections/detail.html",
+                               **_detail_context(db.session.get(Inspection, inspection_id), form)), status
+    flash(_("Review recorded: approved for publication.") if decision.value == "approve"
+          else _("Review recorded: the inspection goes back to its authors with your comments."), "info")
+    return redirect(url_for("inspections.inspection_detail", inspection_id=inspection_id))
 
 
 def _hazard_codes() -> list[tuple[str, str]]:
