@@ -23,7 +23,7 @@ from factorysafe.inspections.forms import (
     FindingEditForm, FindingForm, InspectionEditForm, InspectionForm, ReviewForm, StateForm, choices,
 )
 from factorysafe.inspections.models import Discipline, Finding, Inspection, InspectionState, Photo
-from factorysafe.web import dashboard_panel
+from factorysafe.web import dashboard_panel, today
 
 CONFLICT = CONFLICT_MESSAGE
 
@@ -78,6 +78,7 @@ def _inspection_form(inspection: Inspection | None) -> InspectionForm:
         if request.method == "GET":
             form.factory_id.data = request.args.get("factory_id", type=int)
             form.engineer_ids.data = [current_user.id]
+            form.inspected_on.data = today()  # most inspections are entered on the day of the visit
     return form
 
 
