@@ -77,9 +77,19 @@ def verify_queue():
     return _page(form, items, current)
 
 
-@bp.route("/actions/verify/<int:action_id>/<any(verify, reject):verb>", methods=["POST"])
+@bp.route("/actions/verify/<int:action_id>/verify", methods=["POST"])
 @engineer_required
-def verify_from_queue(action_id: int, verb: str):
+def verify_from_queue(action_id: int):
+    return _decide(action_id, "verify")
+
+
+@bp.route("/actions/verify/<int:action_id>/reject", methods=["POST"])
+@engineer_required
+def reject_from_queue(action_id: int):
+    return _decide(action_id, "reject")
+
+
+def _decide(action_id: int, verb: str):
     """Verify or reject one item, then open the next item of the same filtered queue (filters kept)."""
     action = queries.load_action(action_id)
     if action is None:
