@@ -179,6 +179,7 @@ ROUTES: dict[str, dict[str, Profile]] = {
     "/inspections/<int:inspection_id>/edit": {"GET": ENGINEERS, "POST": ENGINEERS},
     "/inspections/<int:inspection_id>/submit": {"POST": ENGINEERS},
     "/inspections/<int:inspection_id>/publish": {"POST": ENGINEERS},
+    "/inspections/<int:inspection_id>/review": {"POST": ENGINEERS},
     "/inspections/<int:inspection_id>/findings/new": {"GET": ENGINEERS, "POST": ENGINEERS},
     "/findings/<int:finding_id>/edit": {"GET": ENGINEERS, "POST": ENGINEERS},
     "/photos/<int:photo_id>/<kind>": {"GET": [PHOTO_WEB.with_args(kind="thumb"), PHOTO_WEB.with_args(kind="web"),
@@ -193,6 +194,9 @@ ROUTES: dict[str, dict[str, Profile]] = {
     "/actions/<int:action_id>/verify": {"POST": ENGINEER_DECIDES},
     "/actions/<int:action_id>/reject": {"POST": ENGINEER_DECIDES},
     "/actions/extensions/<int:extension_id>/decide": {"POST": ENGINEER_DECIDES},
+    "/actions/verify": {"GET": ENGINEERS},
+    "/actions/verify/<int:action_id>/verify": {"POST": ENGINEERS},
+    "/actions/verify/<int:action_id>/reject": {"POST": ENGINEERS},
     "/actions/escalations": {"GET": ENGINEERS},
     # hazards
     "/hazards": {"GET": PUBLIC},
