@@ -18,7 +18,7 @@ def search(q: str, *, limit: int = 20, public_only: bool = True, where=None) -> 
 
     ``q`` is matched as ``factories.rules`` defines (normalised; a part of the factory's search text, or every
     word close in spelling to one of its words): "Cristal" finds "Crystal Garments Ltd", "ক্রিস্টাল" the factory
-    named "ক্রিস্টাল গার্মেন্টস" in Bangla, "dife 0042" the factory with that registration number, "Savar" the
+    named "ক্রিস্টাল গার্মেন্টস" in Bangla, "DHA 10042" the factory with the registration number "DHA-10042", "Savar" the
     factories in that upazila. An empty ``q`` (after normalising) finds nothing.
 
     ``public_only`` (the default) keeps the factories the public sees (at least one published inspection, as on
@@ -26,8 +26,15 @@ def search(q: str, *, limit: int = 20, public_only: bool = True, where=None) -> 
     On PostgreSQL a pg_trgm GIN index picks the candidates; on SQLite every row is a candidate. Either way
     ``rules.score`` decides, so the answer is the same on both and agrees with the public map's filter.
     """
+    ids = search_ids(q, limit=limit, public_only=public_only, where=where)
+    by_id = {f.id: f for f in db.session.scalars(sa.select(Factory).where(Factory.id.in_(ids)))} if ids else {}
+    return [by_id[i] for i in ids]
+
+
+def search_ids(q: str, *, limit: int | None = None, public_only: bool = True, where=None) -> list[int]:
+    """The ids of the factories ``search`` finds, best first; all of them when ``limit`` is None."""
     query = rules.normalise(q)
-    if not query or limit < 1:
+    if not query or (limit is not None and limit < 1):
         return []
     stmt = sa.select(Factory.id, Factory.name, Factory.search_text)
     if public_only:
@@ -47,6 +54,4 @@ def search(q: str, *, limit: int = 20, public_only: bool = True, where=None) -> 
         if s > 0:
             scored.append((-s, name, fid))
     scored.sort()
-    ids = [fid for _, _, fid in scored[:limit]]
-    by_id = {f.id: f for f in db.session.scalars(sa.select(Factory).where(Factory.id.in_(ids)))} if ids else {}
-    return [by_id[i] for i in ids]
+    return [fid for _, _, fid in scored[:limit]]
