@@ -48,9 +48,9 @@ def search_ids(q: str, *, limit: int | None = None, public_only: bool = True, wh
             "pg_trgm.word_similarity_threshold", str(rules.WORD_SIMILARITY - _PG_MARGIN), True)))
         words = [sa.literal(w, sa.Text).op("<%")(Factory.search_text) for w in query.split(" ")]
         stmt = stmt.where(sa.or_(Factory.search_text.contains(query, autoescape=True), sa.and_(*words)))
-    scored = []
+    scored, score = [], rules.scorer(query)
     for fid, name, text in db.session.execute(stmt):
-        s = rules.score(query, text)
+        s = score(text)
         if s > 0:
             scored.append((-s, name, fid))
     scored.sort()

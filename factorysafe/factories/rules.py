@@ -17,6 +17,7 @@ padded with two spaces in front and one behind, cut into sets of three character
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -58,6 +59,7 @@ def factory_search_text(name, name_bn, address, upazila, district, registration_
     return search_text(name, name_bn, registration_no, upazila, district, address)
 
 
+@functools.lru_cache(maxsize=1 << 17)
 def trigrams(word: str) -> frozenset[str]:
     """pg_trgm's trigrams of one word: ``"  " + word + " "`` cut into overlapping sets of three characters."""
     padded = f"  {word} "
@@ -74,18 +76,66 @@ def score(query: str, text: str) -> float:
     """How well the normalised ``query`` finds the normalised ``text``: 0 no match; 2 the query is part of the
     text (3 when the text starts with it); else 1 + the mean of each query word's best similarity with a word
     of the text, when every query word reaches ``WORD_SIMILARITY``. An empty query finds everything (1)."""
+    return scorer(query)(text)
+
+
+def scorer(query: str):
+    """``score`` for one normalised ``query``, to call on many texts: each text word's similarity with each query
+    word is computed once and remembered (the words of a list of factories repeat: "ltd", "garments", places),
+    and a word too short to reach the bar is never cut into trigrams."""
     if not query:
-        return 1.0
-    if query in text:
-        return 3.0 if text.startswith(query) else 2.0
-    words = text.split(" ")
-    total = 0.0
+        return lambda text: 1.0
+    words = [(w, trigrams(w)) for w in query.split(" ")]
+    memo: list[dict[str, float]] = [{} for _ in words]
+
+    def best(i: int, text_words: list[str]) -> float:
+        q, tq = words[i]
+        seen, top = memo[i], 0.0
+        for w in text_words:
+            s = seen.get(w)
+            if s is None:
+                # a word has at most len + 1 trigrams, |shared| <= that and |all| >= |query's|: too short a
+                # word is below the bar on its length alone
+                if len(w) + 1 < WORD_SIMILARITY * len(tq):
+                    s = 0.0
+                else:
+                    tw = trigrams(w)
+                    s = len(tq & tw) / len(tq | tw)
+                seen[w] = s
+            if s > top:
+                top = s
+        return top
+
+    def score_text(text: str) -> float:
+        if query in text:
+            return 3.0 if text.startswith(query) else 2.0
+        text_words = text.split(" ")
+        total = 0.0
+        for i in range(len(words)):
+            b = best(i, text_words)
+            if b < WORD_SIMILARITY:
+                return 0.0
+            total += b
+        return 1.0 + total / len(words)
+
+    return score_text
+
+
+def finds(query: str, texts: list[str]) -> list[bool]:
+    """``matches(query, text)`` for each of many texts, quickly: each distinct word of the texts is compared with
+    the query's words once, then a text is found when it holds the query or, for every query word, one of the
+    words close to it (a set test)."""
+    if not query:
+        return [True] * len(texts)
+    splits = [t.split(" ") for t in texts]
+    vocabulary = set().union(*splits)
+    close = []
     for q in query.split(" "):
-        best = max((similarity(q, w) for w in words), default=0.0)
-        if best < WORD_SIMILARITY:
-            return 0.0
-        total += best
-    return 1.0 + total / (query.count(" ") + 1)
+        tq = trigrams(q)
+        bar = WORD_SIMILARITY * len(tq)
+        close.append({w for w in vocabulary if len(w) + 1 >= bar
+                      and len(tq & (tw := trigrams(w))) / len(tq | tw) >= WORD_SIMILARITY})
+    return [query in t or all(not c.isdisjoint(words) for c in close) for t, words in zip(texts, splits)]
 
 
 def matches(query: str, text: str) -> bool:

@@ -205,9 +205,9 @@ def filter_factories(rows: list[dict], *, district: str = "", cap_status: str = 
             continue
         if danger and not r["immediate_danger"]:
             continue
-        if q and not rules.matches(q, r["search_text"]):
-            continue
         out.append(r)
+    if q:
+        out = [r for r, found in zip(out, rules.finds(q, [r["search_text"] for r in out])) if found]
     return out
 
 
