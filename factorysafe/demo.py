@@ -37,6 +37,7 @@ from factorysafe.actions.rules import add_months
 from factorysafe.auth.models import PASSWORD_METHOD, Role, User, new_session_token
 from factorysafe.auth.queries import forget_demo_accounts
 from factorysafe.db import db
+from factorysafe.factories.rules import factory_search_text
 from factorysafe.factories.models import Escalation, Evacuation, Factory, factory_owners
 from factorysafe.inspections.models import (
     Discipline, Finding, FindingOrigin, Inspection, InspectionState, InspectionType, Photo, Severity,
@@ -70,6 +71,36 @@ NAME_A = ["Rahman", "Karim", "Meghna", "Padma", "Jamuna", "Sonar Bangla", "Green
           "Square", "Pacific", "Asian", "Standard", "Sterling", "Crystal", "Opex", "Tarasima", "Vintage"]
 NAME_B = ["Garments Ltd", "Knitwear Ltd", "Apparels Ltd", "Fashions Ltd", "Sweaters Ltd", "Denim Ltd",
           "Textiles Ltd", "Knit Composite Ltd", "Dresses Ltd", "Outerwear Ltd"]
+#: Each part of a demo name in Bangla script, as the factories write their names on their signboards.
+NAME_BN = {
+    "Rahman": "রহমান", "Karim": "করিম", "Meghna": "মেঘনা", "Padma": "পদ্মা", "Jamuna": "যমুনা",
+    "Sonar Bangla": "সোনার বাংলা", "Green Valley": "গ্রিন ভ্যালি", "Delta": "ডেল্টা", "Apex": "অ্যাপেক্স",
+    "Star": "স্টার", "Rupali": "রূপালী", "Nasa": "নাসা", "Shanta": "শান্তা", "Ananta": "অনন্ত", "Hamid": "হামিদ",
+    "Ha-Meem": "হা-মীম", "Babylon": "ব্যাবিলন", "Fakir": "ফকির", "Mondol": "মণ্ডল", "Envoy": "এনভয়",
+    "Beximco": "বেক্সিমকো", "Square": "স্কয়ার", "Pacific": "প্যাসিফিক", "Asian": "এশিয়ান",
+    "Standard": "স্ট্যান্ডার্ড", "Sterling": "স্টার্লিং", "Crystal": "ক্রিস্টাল", "Opex": "ওপেক্স",
+    "Tarasima": "তারাসিমা", "Vintage": "ভিন্টেজ",
+    "Garments Ltd": "গার্মেন্টস লিমিটেড", "Knitwear Ltd": "নিটওয়্যার লিমিটেড", "Apparels Ltd": "অ্যাপারেলস লিমিটেড",
+    "Fashions Ltd": "ফ্যাশনস লিমিটেড", "Sweaters Ltd": "সোয়েটার্স লিমিটেড", "Denim Ltd": "ডেনিম লিমিটেড",
+    "Textiles Ltd": "টেক্সটাইলস লিমিটেড", "Knit Composite Ltd": "নিট কম্পোজিট লিমিটেড",
+    "Dresses Ltd": "ড্রেসেস লিমিটেড", "Outerwear Ltd": "আউটারওয়্যার লিমিটেড",
+}
+_BN_DIGITS = str.maketrans("0123456789", "০১২৩৪৫৬৭৮৯")
+
+
+def demo_names(first: str, second: str, unit: int | None = None) -> tuple[str, str]:
+    """A demo factory's name in Latin and in Bangla script, composed from two parts (``NAME_A``, ``NAME_B``)
+    and, for a name already taken, the unit number: ("Crystal Garments Ltd (Unit 7)", "ক্রিস্টাল গার্মেন্টস
+    লিমিটেড (ইউনিট ৭)")."""
+    name, name_bn = f"{first} {second}", f"{NAME_BN[first]} {NAME_BN[second]}"
+    if unit is not None:
+        name, name_bn = f"{name} (Unit {unit})", f"{name_bn} (ইউনিট {str(unit).translate(_BN_DIGITS)})"
+    return name, name_bn
+
+
+def demo_registration_no(factory_id: int, district: str) -> str:
+    """A demo registration (licence) number: the district's first letters, a serial from the factory id."""
+    return f"{district[:3].upper()}-{(factory_id * 7919) % 90000 + 10000:05d}"
 
 # The demo's own texts, keyed by hazard catalogue code: observation templates and the recommendation.
 # Everything else about a hazard (discipline, severity, deadline rule, whether immediate danger is possible)
@@ -446,22 +477,25 @@ def seed_demo(n_factories: int = 36, findings_per_factory: int = 75, seed: int =
     n_inspections = n_findings = n_photos = 0
     for n in range(n_factories):
         div, dist, upa, lat, lon, spread, _w = rng.choices(CLUSTERS, weights)[0]
-        name = f"{rng.choice(NAME_A)} {rng.choice(NAME_B)}"
+        first, second = rng.choice(NAME_A), rng.choice(NAME_B)
+        name, name_bn = demo_names(first, second)
         if name in names_used:
-            name = f"{name} (Unit {n + 1})"
+            name, name_bn = demo_names(first, second, unit=n + 1)
         names_used.add(name)
         storeys = rng.choice([3, 4, 5, 6, 6, 7, 8, 9, 10])
         initial_on = today - dt.timedelta(days=rng.randint(30, 1100))
         cap_agreed = None if rng.random() < 0.08 else initial_on + dt.timedelta(days=rng.randint(14, 60))
         if cap_agreed and cap_agreed > today:
             cap_agreed = None
-        f = {"id": fid, "name": name, "address": f"Plot {rng.randint(1, 400)}, Road {rng.randint(1, 30)}, {upa}",
+        f = {"id": fid, "name": name, "name_bn": name_bn, "registration_no": demo_registration_no(fid, dist),
+             "address": f"Plot {rng.randint(1, 400)}, Road {rng.randint(1, 30)}, {upa}",
              "division": div, "district": dist, "upazila": upa,
              "latitude": round(lat + rng.uniform(-spread, spread), 6),
              "longitude": round(lon + rng.uniform(-spread, spread), 6),
              "storeys": storeys, "shared_building": rng.random() < 0.25, "workers": rng.randint(150, 9000),
              "brands_count": rng.randint(1, 12), "safety_committee_trained": rng.random() < 0.6,
              "cap_agreed_on": cap_agreed, "escalation_stage": 0, "version": 1}
+        f["search_text"] = factory_search_text(*(f[k] for k in Factory.SEARCH_FIELDS))  # bulk rows skip the ORM
         fp = PlannedFactory(f, owner_ids[n % n_owners], rng.choice(engineer_ids))
         # how far along this factory is: 0 stalled .. 1 done
         diligence = rng.betavariate(2.5, 1.0)

@@ -212,6 +212,7 @@ ROUTES: dict[str, dict[str, Profile]] = {
     "/map": {"GET": PUBLIC},
     "/map/markers.json": {"GET": PUBLIC},
     "/map/progress.svg": {"GET": PUBLIC},
+    "/map/search.json": {"GET": PUBLIC},
     "/open-data": {"GET": PUBLIC},
     "/factories/<int:factory_id>": {"GET": PUBLIC_FACTORY},
     "/factories/<int:factory_id>/findings.csv": {"GET": PUBLIC_FACTORY},

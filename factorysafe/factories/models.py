@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from factorysafe.db import db, str_enum, utcnow
+from factorysafe.factories.rules import factory_search_text
 
 factory_owners = sa.Table(
     "factory_owners",
@@ -21,6 +22,10 @@ class Factory(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200), index=True, doc="Registered name of the factory.")
+    name_bn: Mapped[str] = mapped_column(sa.String(200), default="", server_default="",
+                                         doc="Name of the factory in Bangla script; empty when not given.")
+    registration_no: Mapped[str] = mapped_column(sa.String(60), default="", server_default="",
+                                                 doc="Registration (licence) number of the factory.")
     address: Mapped[str] = mapped_column(sa.String(400), default="", doc="Street address of the building.")
     division: Mapped[str] = mapped_column(sa.String(60), default="", doc="Administrative division (ADM1).")
     district: Mapped[str] = mapped_column(sa.String(60), default="", index=True, doc="District (ADM2), e.g. Gazipur.")
@@ -37,6 +42,9 @@ class Factory(db.Model):
     escalation_stage: Mapped[int] = mapped_column(default=0, doc="0 none, 1 notice, 2 meeting, 3 terminated (ineligible).")
     ineligible_since: Mapped[dt.date | None] = mapped_column(doc="Date of termination after escalation stage 3.")
     requalify_on: Mapped[dt.date | None] = mapped_column(doc="Earliest date an ineligible factory may requalify.")
+    #: What the factory is found by, normalised (``factories.rules.factory_search_text``): kept by the listener
+    #: below on every insert and update; on PostgreSQL a pg_trgm GIN index serves the search.
+    search_text: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 
@@ -52,9 +60,26 @@ class Factory(db.Model):
     )
 
     __mapper_args__ = {"version_id_col": version}
+    #: A GIN trigram index on PostgreSQL (pg_trgm); elsewhere a plain index (Alembic's comparison of models and
+    #: migrations does not honour a dialect-only index, so every database has one).
+    __table_args__ = (
+        sa.Index("ix_factories_search_text_trgm", "search_text", postgresql_using="gin",
+                 postgresql_ops={"search_text": "gin_trgm_ops"}),
+    )
+
+    SEARCH_FIELDS = ("name", "name_bn", "address", "upazila", "district", "registration_no")
+
+    def refresh_search_text(self) -> None:
+        self.search_text = factory_search_text(*(getattr(self, f) for f in self.SEARCH_FIELDS))
 
     def __repr__(self) -> str:
         return f"<Factory {self.id} {self.name}>"
+
+
+@sa.event.listens_for(Factory, "before_insert")
+@sa.event.listens_for(Factory, "before_update")
+def _keep_search_text(mapper, connection, factory: Factory) -> None:
+    factory.refresh_search_text()
 
 
 class Escalation(db.Model):

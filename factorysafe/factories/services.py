@@ -5,7 +5,7 @@ from factorysafe import audit
 from factorysafe.db import db
 from factorysafe.factories.models import Factory
 
-PROFILE_FIELDS = ("name", "address", "division", "district", "upazila", "latitude", "longitude", "storeys",
+PROFILE_FIELDS = ("name", "name_bn", "registration_no", "address", "division", "district", "upazila", "latitude", "longitude", "storeys",
                   "shared_building", "workers", "brands_count", "safety_committee_trained",
                   "safety_committee_trained_on", "cap_agreed_on")
 

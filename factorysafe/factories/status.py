@@ -268,7 +268,8 @@ def _clear_after_rollback(session, transaction) -> None:
 
 
 # --- queries -----------------------------------------------------------------------------------------
-PUBLIC_COLUMNS = [Factory.id, Factory.name, Factory.address, Factory.division, Factory.district, Factory.upazila,
+PUBLIC_COLUMNS = [Factory.id, Factory.name, Factory.name_bn, Factory.registration_no, Factory.search_text,
+                  Factory.address, Factory.division, Factory.district, Factory.upazila,
                   Factory.latitude, Factory.longitude, Factory.storeys, Factory.shared_building, Factory.workers,
                   Factory.brands_count, Factory.safety_committee_trained, Factory.safety_committee_trained_on]
 

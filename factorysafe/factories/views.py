@@ -15,7 +15,7 @@ from factorysafe import policy
 from factorysafe.policy import engineer_required, factory_or_403
 from factorysafe.db import db
 from factorysafe.errors import UserFacingError
-from factorysafe.factories import services
+from factorysafe.factories import queries, rules, services
 from factorysafe.factories.blueprint import bp
 from factorysafe.factories.forms import FactoryForm
 from factorysafe.factories.models import Factory
@@ -56,13 +56,14 @@ def _read_list_cursor(token: str) -> tuple[str, int]:
 @bp.route("/manage/factories")
 @login_required
 def factory_list():
-    """Factories by name, a page at a time by keyset: ``after`` (next page) or ``before`` (previous page) is the
+    """Factories by name (those the text ``q`` finds, ``factories.queries.search_ids``), a page at a time by keyset: ``after`` (next page) or ``before`` (previous page) is the
     cursor of the (name, id) of an edge row, so a page costs the same wherever it is (no OFFSET, no count)."""
     q = request.args.get("q", "").strip()
     after, before = request.args.get("after", "").strip(), request.args.get("before", "").strip()
     stmt = _visible_factories_query(current_user)
-    if q:
-        stmt = stmt.where(Factory.name.ilike(f"%{q}%") | Factory.district.ilike(f"%{q}%"))
+    if rules.normalise(q):  # the factories the search finds (factories.queries), listed by name like the rest
+        owned = None if policy.is_engineer(current_user) else Factory.owners.any(id=current_user.id)
+        stmt = stmt.where(Factory.id.in_(queries.search_ids(q, public_only=False, where=owned)))
     key = sa.tuple_(Factory.name, Factory.id)
     if before:
         stmt = stmt.where(key < sa.tuple_(*_read_list_cursor(before))).order_by(None).order_by(

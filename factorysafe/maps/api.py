@@ -131,6 +131,8 @@ def factory_item(r: dict) -> dict:
     return {
         "id": r["id"],
         "name": r["name"],
+        "name_bn": r["name_bn"],
+        "registration_no": r["registration_no"],
         "cap_status": r["cap_status"].value,
         "cap_status_label": _label_en(r["cap_status"]),
         "district": r["district"],
@@ -296,6 +298,8 @@ _ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 def openapi_document() -> dict:
     factory_props = {
         "id": _INT, "name": _STR,
+        "name_bn": {"type": "string", "description": "Name in Bangla script; empty when not given."},
+        "registration_no": {"type": "string", "description": "Registration (licence) number; empty when not given."},
         "cap_status": {"type": "string", "enum": services.STATUSES},
         "cap_status_label": {"type": "string", "enum": [label(s) for s in CapStatus]},
         "district": _STR, "division": _STR, "upazila": _STR,
@@ -364,7 +368,9 @@ def openapi_document() -> dict:
                     param("cap_status", {"type": "string", "enum": services.STATUSES}, "CAP status."),
                     param("discipline", {"type": "string", "enum": DISCIPLINES},
                           "Only factories with overdue actions in this discipline."),
-                    param("q", _STR, "Part of the factory's name."),
+                    param("q", _STR, "Finds factories by name (Latin or Bangla letters), address, upazila, district "
+                                            "or registration number, forgiving of spelling: a part of the text, or "
+                                            "every word close to a word of it (trigram similarity)."),
                     param("immediate_danger", {"type": "boolean"}, "Open immediate danger or evacuation in force."),
                     *paging],
                 "responses": {"200": {"description": "A page of factories", "content": {"application/json": {

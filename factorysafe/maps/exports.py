@@ -42,6 +42,8 @@ from factorysafe.web import today
 FACTORY_COLUMNS = [
     ("id", _l("Factory id, stable; the page is /factories/<id>.")),
     ("name", _l("Registered name of the factory.")),
+    ("name_bn", _l("Name of the factory in Bangla script; empty when not given.")),
+    ("registration_no", _l("Registration (licence) number of the factory; empty when not given.")),
     ("address", _l("Street address of the building.")),
     ("division", _l("Administrative division (ADM1).")),
     ("district", _l("District (ADM2) as registered, e.g. Gazipur.")),
@@ -225,7 +227,8 @@ def factory_findings_csv(factory_id: int):
 # inline otherwise) and the previous complete file is served meanwhile; with no file yet and the build queued,
 # the answer is 503 with Retry-After. So a download is either a whole file, with its ETag and Last-Modified,
 # or an error: never a file cut off half-way.
-FORMAT = 2  # bump when the files' columns or encoding change: every file is rebuilt (2: formula-safe text cells)
+FORMAT = 3  # bump when the files' columns or encoding change: every file is rebuilt (2: formula-safe text cells,
+# 3: name_bn and registration_no)
 EXPORTS = {  # name: media type
     "factories.csv": "text/csv",
     "factories.geojson": "application/geo+json",

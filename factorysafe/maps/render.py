@@ -182,14 +182,15 @@ def map_key(data: PublicData) -> tuple:
 
 def _marker_part(r: dict) -> tuple[str, str]:
     """A factory's marker row as JSON around its district index: ``[lat, lon, id, name, status index, danger,
-    open[4], overdue[4]`` and ``evacuation date or 0]``."""
+    open[4], overdue[4]`` and ``evacuation date or 0, Bangla name]``."""
     # four decimals place a marker within about 11 m, enough on a map (the factory page gives the exact place)
     head = json.dumps([round(r["latitude"], 4), round(r["longitude"], 4), r["id"], r["name"],
                        STATUSES.index(r["cap_status"].value), 1 if r["immediate_danger"] else 0,
                        [r["open"][d] for d in DISCIPLINES], [r["overdue"][d] for d in DISCIPLINES]],
                       ensure_ascii=False, separators=(",", ":"))
     evac = r["evacuation"]
-    return head[:-1], json.dumps(evac["ordered_on"].isoformat() if evac else 0)
+    tail = [evac["ordered_on"].isoformat() if evac else 0, r["name_bn"]]
+    return head[:-1], json.dumps(tail, ensure_ascii=False, separators=(",", ":"))[1:-1]
 
 
 def _latitude(r: dict) -> float:
@@ -198,7 +199,7 @@ def _latitude(r: dict) -> float:
 
 def markers_json(data: PublicData) -> bytes:
     """Every public factory's marker for the browser, as compact JSON: {"districts": [name], "rows": [[lat, lon,
-    id, name, status index, danger, open[4], overdue[4], district index, evacuation date or 0]]}.
+    id, name, status index, danger, open[4], overdue[4], district index, evacuation date or 0, Bangla name]]}.
 
     Each factory's part is encoded once and kept in the data set while its row is unchanged, so after a change
     only the changed factories are encoded again and the rest is joined."""
@@ -286,6 +287,7 @@ def map_i18n(districts: list[str], lang: str) -> str:
         "disciplines": [{"value": d, "label": str(labels.DISCIPLINE[d])} for d in DISCIPLINES],
         "districts": [{"value": d, "label": bn.get(d, d)} for d in districts],
         "factoryUrl": url_for("maps.factory_page", factory_id=0).rsplit("0", 1)[0],
+        "lang": lang, "searchUrl": url_for("maps.map_search"),
         "text": {
             "open": _("Open"), "overdue": _("Overdue"), "discipline": _("Discipline"),
             "evacuation": _("Evacuation in force since %(date)s", date="{date}"),

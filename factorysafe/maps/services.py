@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 
 from factorysafe.actions.rules import CapStatus
 from factorysafe.db import utcnow
-from factorysafe.factories import status
+from factorysafe.factories import rules, status
 from factorysafe.factories.models import STATUS_DISCIPLINES
 from factorysafe.inspections.models import Discipline
 from factorysafe.maps import geo
@@ -190,8 +190,10 @@ def public_evacuation_filter():
 def filter_factories(rows: list[dict], *, district: str = "", cap_status: str = "", discipline: str = "",
                      q: str = "", danger: bool = False) -> list[dict]:
     """Factories matching every given filter. ``district`` is the registered district; ``discipline`` keeps
-    factories with overdue actions in that discipline."""
-    q = q.strip().casefold()
+    factories with overdue actions in that discipline; ``q`` finds factories as ``factories.queries.search``
+    does (``factories.rules``: name in Latin or Bangla, address, upazila, district or registration number,
+    forgiving of spelling)."""
+    q = rules.normalise(q)
     district = district.strip().casefold()
     out = []
     for r in rows:
@@ -203,9 +205,9 @@ def filter_factories(rows: list[dict], *, district: str = "", cap_status: str = 
             continue
         if danger and not r["immediate_danger"]:
             continue
-        if q and q not in r["name"].casefold():
-            continue
         out.append(r)
+    if q:
+        out = [r for r, found in zip(out, rules.finds(q, [r["search_text"] for r in out])) if found]
     return out
 
 

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 
-from flask import Response, abort, current_app, render_template, request, session, url_for
+from flask import Response, abort, current_app, jsonify, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -116,6 +117,21 @@ def map_markers():
     response.cache_control.public = True
     response.cache_control.no_cache = True  # revalidate: a 304 costs one indexed query
     return response
+
+
+@bp.route("/map/search.json")
+def map_search():
+    """The ids of the public factories the text ``q`` finds (``services.filter_factories``, the one matcher of the
+    map, the API and ``factories.queries.search``): the map's search box asks here, so it is as forgiving of
+    spelling, and finds Bangla names, addresses, upazilas and registration numbers, like the server."""
+    q = request.args.get("q", "").strip()[:100]
+    data = services.public_data(today())
+    ids = [r["id"] for r in services.filter_factories(data.factories, q=q)] if q else []
+    response = jsonify({"q": q, "ids": ids})
+    response.set_etag(hashlib.blake2b(f"{data.key}\0{q}".encode(), digest_size=12).hexdigest())
+    response.cache_control.public = True
+    response.cache_control.no_cache = True
+    return response.make_conditional(request)
 
 
 @bp.route("/factories/<int:factory_id>")

@@ -1,7 +1,9 @@
 /* factorysafe public map: coloured circle markers, popups built on demand, and filtering in the browser.
  * folium renders the map and a FastMarkerCluster that fetches /map/markers.json:
  * {"districts": [name], "rows": [[lat, lon, id, name, statusIndex, danger, open[4], overdue[4], districtIndex,
- * evacuationDate|0]]}; districtIndex points into that "districts" list. */
+ * evacuationDate|0, nameBn]]}; districtIndex points into that "districts" list.
+ * The search box asks the server which factories a text finds (/map/search.json, the same forgiving matcher as
+ * the server's list and the API), so Bangla names, typos, addresses and registration numbers work here too. */
 (function () {
   "use strict";
   var I18N = JSON.parse(document.getElementById("map-i18n").textContent);
@@ -19,9 +21,13 @@
     return template.replace(/\{(\w+)\}/g, function (_, k) { return values[k]; });
   }
 
+  function nameOf(row) {  // the Bangla name on Bangla pages, when the factory has one
+    return I18N.lang === "bn" && row[10] ? row[10] : row[3];
+  }
+
   function popupHtml(row) {
     var status = I18N.statuses[row[4]];
-    var html = '<div class="map-popup"><strong>' + esc(row[3]) + "</strong><br>" +
+    var html = '<div class="map-popup"><strong>' + esc(nameOf(row)) + "</strong><br>" +
       '<span class="badge badge-' + status.value + '">' + esc(status.label) + "</span>";
     if (row[9]) {
       html += '<p class="popup-evacuation">' + esc(fmt(I18N.text.evacuation, {date: row[9]})) + "</p>";
@@ -66,7 +72,7 @@
     };
   }
 
-  function matcher(f) {
+  function matcher(f, found) {
     var statusIndex = -1, disciplineIndex = -1, districtIndex = -2;
     I18N.statuses.forEach(function (s, i) { if (s.value === f.status) statusIndex = i; });
     I18N.disciplines.forEach(function (d, i) { if (d.value === f.discipline) disciplineIndex = i; });
@@ -76,7 +82,9 @@
       if (f.discipline && !(disciplineIndex >= 0 && row[7][disciplineIndex] > 0)) return false;
       if (f.district && row[8] !== districtIndex) return false;
       if (f.danger && !row[5]) return false;
-      if (f.q && row[3].toLowerCase().indexOf(f.q) === -1) return false;
+      if (f.q && (found ? !found[row[2]] : (row[3] + " " + (row[10] || "")).toLowerCase().indexOf(f.q) === -1)) {
+        return false;
+      }
       return true;
     };
   }
@@ -95,7 +103,7 @@
       var name = row[8] >= 0 ? DISTRICTS[row[8]] : "";
       var district = name ? (DISTRICT_LABELS[name] || name) : "";
       var overdue = row[7].reduce(function (a, b) { return a + b; }, 0);
-      html += '<li><a href="' + I18N.factoryUrl + row[2] + '">' + esc(row[3]) + "</a> " +
+      html += '<li><a href="' + I18N.factoryUrl + row[2] + '">' + esc(nameOf(row)) + "</a> " +
         '<span class="badge badge-' + status.value + '">' + esc(status.label) + "</span> " +
         '<small class="muted">' + esc(district) + (overdue ? " · " + overdue + " " + esc(I18N.text.overdue) : "") +
         "</small></li>";
@@ -118,8 +126,10 @@
     var allBounds = boundsOf(markers);
     // markers.json lists factories by latitude (it packs smaller); the list under the map is in name order
     var byName = markers.slice().sort(function (a, b) {
-      return a.row[3] < b.row[3] ? -1 : a.row[3] > b.row[3] ? 1 : a.row[2] - b.row[2];
+      var x = nameOf(a.row), y = nameOf(b.row);
+      return x < y ? -1 : x > y ? 1 : a.row[2] - b.row[2];
     });
+    var found = {};  // search text -> {id: true} of the factories the server's matcher finds (false: not reachable)
     var applied = JSON.stringify({q: "", status: "", discipline: "", district: "", danger: false});
     var loading = false, pending = false;
 
@@ -147,10 +157,11 @@
     function apply(fit) {
       if (loading) { pending = true; return; }
       var f = currentFilters(form);
+      if (f.q && !(f.q in found)) { search(f.q, fit); return; }
       var key = JSON.stringify(f);
       if (key === applied) return;
       applied = key;
-      var test = matcher(f);
+      var test = matcher(f, f.q ? found[f.q] : null);
       var shown = byName.filter(function (m) { return test(m.row); });  // the list reads them in name order
       show(shown);
       count.textContent = fmt(I18N.text.showing, {shown: shown.length, total: markers.length});
@@ -166,6 +177,18 @@
       if (f.danger) params.set("danger", "1");
       var qs = params.toString();
       history.replaceState(null, "", window.location.pathname + (qs ? "?" + qs : ""));
+    }
+
+    function search(q, fit) {
+      fetch(I18N.searchUrl + "?q=" + encodeURIComponent(q), {headers: {"Accept": "application/json"}})
+        .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+        .then(function (d) {
+          var ids = {};
+          d.ids.forEach(function (id) { ids[id] = true; });
+          found[q] = ids;
+        })
+        .catch(function () { found[q] = false; })  // offline: match the names' letters in the browser
+        .then(function () { if (currentFilters(form).q === q) apply(fit); });
     }
 
     if (allBounds && allBounds.isValid()) map.fitBounds(allBounds, {padding: [20, 20]});
