@@ -96,32 +96,29 @@ def counts(factory_id: int | None = None) -> dict:
 MATCH_MIN_CHARS = 2
 
 
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped.lower()}%"
-
-
 def factory_matches(q: str, limit: int = 20) -> list[dict]:
-    """Factories whose name, district or upazila contains ``q`` (case-insensitive), for the worker's report.
+    """Factories a worker's words find, for the report form: the one factory search (``factories.queries.search``:
+    Bangla or Latin letters, forgiving of spelling, address, upazila, registration number), then the factories
+    of a district typed in Bangla letters ("গাজীপুর").
 
     Every factory of the register counts, inspected or not: workers of a factory without a published inspection
-    must be able to report too (such a complaint may become "factory not covered"). A district typed in Bangla
-    letters ("গাজীপুর") finds that district's factories. Only public facts are returned: id, short code, name,
-    district and upazila. (A stop-gap until the factory search of ``factories/queries`` exists.)
+    must be able to report too (such a complaint may become "factory not covered"). Only public facts are
+    returned: id, short code, name (and Bangla name), district and upazila.
     """
+    from factorysafe.factories.queries import search
+
     q = " ".join((q or "").split())
     if len(q) < MATCH_MIN_CHARS:
         return []
-    pattern = _like(q)
-    conditions = [sa.func.lower(col).like(pattern, escape="\\")
-                  for col in (Factory.name, Factory.district, Factory.upazila)]
-    if any("\u0980" <= ch <= "\u09ff" for ch in q):
+    found = search(q, limit=limit, public_only=False)
+    if len(found) < limit and any("\u0980" <= ch <= "\u09ff" for ch in q):
         from factorysafe.maps.geo import district_names_bn  # districts' Bangla names (read once per app)
 
         districts = [en for en, bn in district_names_bn().items() if bn and q in bn]
         if districts:
-            conditions.append(Factory.district.in_(districts))
-    stmt = (sa.select(Factory.id, Factory.name, Factory.district, Factory.upazila).where(sa.or_(*conditions))
-            .order_by(Factory.name, Factory.id).limit(limit))
-    return [{"id": r.id, "code": rules.factory_code(r.id), "name": r.name, "district": r.district,
-             "upazila": r.upazila} for r in db.session.execute(stmt)]
+            seen = [f.id for f in found]
+            found += list(db.session.scalars(
+                sa.select(Factory).where(Factory.district.in_(districts), Factory.id.not_in(seen) if seen else sa.true())
+                .order_by(Factory.name, Factory.id).limit(limit - len(found))))
+    return [{"id": f.id, "code": rules.factory_code(f.id), "name": f.name, "name_bn": f.name_bn,
+             "district": f.district, "upazila": f.upazila} for f in found]
