@@ -62,7 +62,7 @@ def _table(name: str) -> list[dict]:
 
 
 def bangla_names() -> dict[str, str]:
-    return {r["name"]: r["bn_name"] for r in _table("districts")}
+    return {r["name"]: r["bn_name"].strip() for r in _table("districts")}
 
 
 def _simplified(gdf: gpd.GeoDataFrame, tolerance: float) -> gpd.GeoDataFrame:
@@ -108,7 +108,7 @@ def upazila_names_bn(rows: list[tuple[str, str]]) -> list[str]:
         district_ids[d["name"]] = d["id"]
     by_district: dict[str, dict[str, str]] = {}
     for u in _table("upazilas"):
-        by_district.setdefault(u["district_id"], {})[_key(u["name"])] = u["bn_name"]
+        by_district.setdefault(u["district_id"], {})[_key(u["name"])] = u["bn_name"].strip()
     out = []
     for name, district in rows:
         if name in UPAZILA_BN:
@@ -121,7 +121,7 @@ def upazila_names_bn(rows: list[tuple[str, str]]) -> list[str]:
         if match is None and key:
             close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.75)
             match = known[close[0]] if close else ""
-        out.append(match or "")
+        out.append((match or "").strip())
     return out
 
 
