@@ -188,6 +188,7 @@ ROUTES: dict[str, dict[str, Profile]] = {
     "/map": {"GET": PUBLIC},
     "/map/markers.json": {"GET": PUBLIC},
     "/map/geo/<name>.geojson": {"GET": PUBLIC.with_args(name="districts")},
+    "/map/progress.svg": {"GET": PUBLIC},
     "/open-data": {"GET": PUBLIC},
     "/factories/<int:factory_id>": {"GET": PUBLIC_FACTORY},
     "/factories/<int:factory_id>/findings.csv": {"GET": PUBLIC_FACTORY},
