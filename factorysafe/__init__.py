@@ -26,7 +26,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     config.ensure_secret_key(app.config, app.instance_path)
     config.ensure_audit_signing_key(app.config, app.instance_path)
 
-    from factorysafe import auth, blueprints, cache, cli, db, errors, i18n, limits, models, security, state, web  # noqa: F401 - models: every table
+    from factorysafe import assets, auth, blueprints, cache, cli, db, errors, i18n, limits, models, security, state, web  # noqa: F401 - models: every table
 
     from factorysafe import logs
 
@@ -39,6 +39,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     auth.init_app(app)
     i18n.init_app(app)
     web.init_app(app)
+    assets.init_app(app)  # static files: content-hashed URLs, cached a year, compressed once
     blueprints.init_app(app)
     errors.init_app(app)
     cli.init_app(app)

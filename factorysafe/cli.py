@@ -1,4 +1,4 @@
-"""The command line, all in one place: ``init-db``, ``create-user``, ``seed-demo``, ``reminders``,
+"""The command line, all in one place: ``init-db``, ``assign-upazilas``, ``create-user``, ``seed-demo``, ``reminders``,
 ``audit verify``, ``photos-sweep``, ``status rebuild``, ``worker``, ``backup``, ``restore``. Each command parses its options and calls a service."""
 from __future__ import annotations
 
@@ -23,6 +23,16 @@ def init_db_command() -> None:
     """Create or upgrade the database schema (Alembic migrations)."""
     init_db()
     click.echo(f"Database ready: {db.engine.url.render_as_string(hide_password=True)}")
+
+
+@bp.cli.command("assign-upazilas")
+def assign_upazilas_command() -> None:
+    """Fill each factory's empty upazila (thana) from the boundary polygon that holds its coordinates."""
+    from factorysafe.maps.places import assign_upazilas
+
+    counts = assign_upazilas()
+    db.session.commit()
+    click.echo(f"Upazila filled for {counts['filled']} factories; {counts['outside']} lie outside every upazila.")
 
 
 @bp.cli.command("create-user")

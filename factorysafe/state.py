@@ -28,6 +28,7 @@ class GeoCache:
 
     districts: Any = None  # geopandas.GeoDataFrame, read on first use
     features: dict | None = None  # the districts' __geo_interface__ as plain dicts
+    upazilas: Any = None  # geopandas.GeoDataFrame of the upazilas, read on first use (assignment only)
     joined: dict = field(default_factory=dict)  # (latitude, longitude) -> district or None
     shapes: dict = field(default_factory=dict)  # district name -> GeoJSON text
     lock: threading.Lock = field(default_factory=threading.Lock)

@@ -211,6 +211,7 @@ ROUTES: dict[str, dict[str, Profile]] = {
     # public map, pages, open data, API
     "/map": {"GET": PUBLIC},
     "/map/markers.json": {"GET": PUBLIC},
+    "/map/geo/<name>.geojson": {"GET": PUBLIC.with_args(name="districts")},
     "/map/progress.svg": {"GET": PUBLIC},
     "/map/search.json": {"GET": PUBLIC},
     "/open-data": {"GET": PUBLIC},

@@ -5,6 +5,7 @@ import pytest
 
 from factorysafe.actions.rules import CapStatus
 from factorysafe.maps import geo
+from factorysafe.maps import palette
 from factorysafe.maps.render import share_colour
 from factorysafe.maps.services import filter_factories
 
@@ -40,7 +41,8 @@ def test_district_layer_shares_and_colours():
     by_name = layer.set_index("ADM2_EN")
     assert by_name.loc["Gazipur", "share"] == 0.75 and by_name.loc["Dhaka", "share"] == 0
     assert by_name.loc["Sylhet", "share"] == -1
-    assert share_colour(-1) == "#f4f4f1" and share_colour(0.75) == "#cb181d" and share_colour(0.1) == "#fee5d9"
+    assert share_colour(-1) == palette.NO_FACTORY_COLOUR
+    assert share_colour(0.75) == palette.SHARE_CLASSES[3][1] and share_colour(0.1) == palette.SHARE_CLASSES[0][1]
 
 
 def _row(**kw):

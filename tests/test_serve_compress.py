@@ -35,3 +35,27 @@ def test_small_answers_are_sent_as_they_are(client):
     health = client.get("/healthz", headers={"Accept-Encoding": "gzip"})
     assert health.status_code == 200 and len(health.get_data()) < 500
     assert "Content-Encoding" not in health.headers  # under COMPRESS_MIN_SIZE: gzip would not pay
+
+
+def test_brotli_when_accepted_for_html_json_geojson_and_csv(app, client, build):
+    """Every kind of answer a phone downloads travels compressed: brotli where the answer is made per request
+    (pages, API JSON, boundary GeoJSON), gzip for the prebuilt export files (CSV, GeoJSON) and markers."""
+    import brotli
+
+    world = public_world(app, build)
+    accept = {"Accept-Encoding": "gzip, deflate, br"}
+    for url in ("/map", f"/factories/{world['behind']}"):
+        r = client.get(url, headers=accept)
+        assert r.status_code == 200 and r.headers["Content-Encoding"] == "br", url
+        assert brotli.decompress(r.get_data()).startswith(b"<!doctype html>"), url
+    for url in ("/api/v1/factories", "/map/geo/districts.geojson"):
+        r = client.get(url, headers=accept)
+        assert r.status_code == 200 and r.headers["Content-Encoding"] == "br", url
+        assert brotli.decompress(r.get_data()) == client.get(url).get_data(), url
+    for url, start in (("/exports/factories.csv", b"id,"), ("/exports/factories.geojson", b"{"),
+                       ("/exports/findings.csv", b"")):
+        r = client.get(url, headers=accept)
+        assert r.status_code == 200 and r.headers["Content-Encoding"] == "gzip", url
+        assert gzip.decompress(r.get_data()).startswith(start), url
+    assert client.get("/exports/factories.csv", headers=accept).mimetype == "text/csv"
+

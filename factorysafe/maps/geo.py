@@ -13,7 +13,11 @@ import pandas as pd
 
 from factorysafe.state import state
 
-DISTRICTS_FILE = Path(__file__).with_name("data") / "bd_districts.geojson"
+DATA = Path(__file__).with_name("data")
+DISTRICTS_FILE = DATA / "bd_districts.geojson"
+UPAZILAS_FILE = DATA / "bd_upazilas.geojson"
+# The boundary files the browser fetches (``/map/geo/<name>.geojson?v=<hash>``, cached a year): name -> file.
+LAYER_FILES = {"districts": DISTRICTS_FILE, "upazilas": UPAZILAS_FILE}
 
 
 def districts() -> gpd.GeoDataFrame:
@@ -25,6 +29,27 @@ def districts() -> gpd.GeoDataFrame:
                 gdf = gpd.read_file(DISTRICTS_FILE)
                 cache.districts = gdf.set_crs(4326, allow_override=True)
     return cache.districts
+
+
+def upazilas() -> gpd.GeoDataFrame:
+    """Bangladesh's 507 upazilas, thanas and city corporations (simplified, EPSG:4326), read once per app."""
+    cache = state().geo
+    if cache.upazilas is None:
+        with cache.lock:
+            if cache.upazilas is None:
+                cache.upazilas = gpd.read_file(UPAZILAS_FILE).set_crs(4326, allow_override=True)
+    return cache.upazilas
+
+
+def join_upazilas(rows: list[dict]) -> dict[int, str]:
+    """{factory id: upazila (English name) whose polygon holds the factory}, by ``geopandas.sjoin``; a factory
+    outside every polygon (offshore, or a wrong coordinate) is left out."""
+    points = points_frame(rows)
+    if points.empty:
+        return {}
+    joined = gpd.sjoin(points, upazilas()[["name_en", "geometry"]], how="inner", predicate="within")
+    joined = joined[~joined.index.duplicated(keep="first")]
+    return {int(i): u for i, u in zip(joined["id"], joined["name_en"])}
 
 
 def district_names_bn() -> dict[str, str]:

@@ -1,20 +1,14 @@
 """The public map's marker colours; its labels are the app's one table, ``factorysafe.labels``."""
 from __future__ import annotations
 
-from factorysafe.actions.rules import CapStatus
 from factorysafe.inspections.models import Discipline
+from factorysafe.maps import palette
 from factorysafe.labels import (  # noqa: F401  (re-exported for the map's modules)
     ACTION_STATUS, CAP_STATUS, DEADLINE_STATE, DISCIPLINE, EXTENSION_STATUS, INSPECTION_TYPE, SEVERITY, label,
 )
 
-# Marker colours by CAP status (also used by the legend and maps.js).
-CAP_COLOURS = {
-    CapStatus.BEHIND_SCHEDULE: "#c62828",
-    CapStatus.ON_TRACK: "#1565c0",
-    CapStatus.COMPLETED: "#2e7d32",
-    CapStatus.CAP_PENDING: "#757575",
-    CapStatus.INELIGIBLE: "#212121",
-}
+# Marker colours by CAP status: one palette for markers, clusters and the legend (factorysafe.maps.palette).
+CAP_COLOURS = palette.CAP_COLOURS
 
 
 def discipline_label(value: str) -> str:

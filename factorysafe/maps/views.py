@@ -10,7 +10,8 @@ from flask_login import current_user
 
 from factorysafe.actions.rules import CapStatus
 from factorysafe.cache import cache, factory_key, key as cache_key
-from factorysafe.maps import geo, labels, pages, render, services
+from factorysafe import assets
+from factorysafe.maps import geo, labels, pages, palette, render, services
 from factorysafe.maps.blueprint import bp
 from factorysafe.maps.services import DISCIPLINES
 from factorysafe.state import state
@@ -81,9 +82,18 @@ def safety_map():
     return render_template(
         "maps/map.html", parts=parts, filters=f, matches=matches[:LIST_LIMIT], match_count=len(matches),
         total=len(data.factories), districts=[(d, bn.get(d, d)) for d in districts], statuses=list(CapStatus),
-        disciplines=DISCIPLINES, i18n=parts["i18n"], share_classes=render.SHARE_CLASSES,
-        no_factory_colour=render.NO_FACTORY_COLOUR,
+        disciplines=DISCIPLINES, i18n=parts["i18n"], share_classes=palette.SHARE_CLASSES,
+        no_factory_colour=palette.NO_FACTORY_COLOUR, palette=palette,
     )
+
+
+@bp.route("/map/geo/<name>.geojson")
+def map_layer(name: str):
+    """A boundary file (districts, upazilas) as GeoJSON: compressed once, cached a year under its hashed URL."""
+    path = geo.LAYER_FILES.get(name)
+    if path is None:
+        abort(404)
+    return assets.send_versioned(str(path))
 
 
 def markers_payload(data) -> tuple[bytes, bytes]:

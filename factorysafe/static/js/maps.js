@@ -12,6 +12,10 @@
   var DISTRICT_LABELS = {};
   I18N.districts.forEach(function (d) { DISTRICT_LABELS[d.value] = d.label; });
 
+  // Phone first: the filters stay folded on a narrow screen (one line above the map) and open on a wide one.
+  var fold = document.getElementById("map-filters-fold");
+  if (fold && window.matchMedia && window.matchMedia("(min-width: 768px)").matches) fold.open = true;
+
   function esc(s) {
     return String(s).replace(/[&<>"']/g, function (c) {
       return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c];
@@ -51,8 +55,8 @@
     var status = I18N.statuses[row[4]];
     var marker = L.circleMarker([row[0], row[1]], {
       radius: row[5] ? 9 : 7,
-      color: row[5] ? "#ff6f00" : "#ffffff",
-      weight: row[5] ? 3 : 1.5,
+      color: row[5] ? I18N.colours.danger : I18N.colours.outline,
+      weight: row[5] ? 3 : 2,
       fillColor: status.colour,
       fillOpacity: 0.9,
       className: "fs-marker fs-status-" + status.value
@@ -61,6 +65,127 @@
     marker.bindPopup(function () { return popupHtml(row); }, {maxWidth: 300});
     return marker;
   };
+
+  // A cluster takes the colour of its worst member (the palette's rank 0 is the worst) and the danger ring
+  // when any member has immediate danger or an evacuation in force.
+  window.factorysafeClusterIcon = function (cluster) {
+    var children = cluster.getAllChildMarkers();
+    var worst = null, danger = false;
+    for (var i = 0; i < children.length; i++) {
+      var row = children[i].row;
+      if (!row) continue;
+      var status = I18N.statuses[row[4]];
+      if (!worst || status.rank < worst.rank) worst = status;
+      if (row[5] || row[9]) danger = true;
+    }
+    var n = cluster.getChildCount();
+    var size = n < 10 ? 32 : n < 100 ? 38 : 46;
+    return L.divIcon({
+      html: "<div><span>" + n + "</span></div>",
+      className: "marker-cluster fs-cluster" + (worst ? " fs-status-" + worst.value : "") + (danger ? " fs-danger" : ""),
+      iconSize: L.point(size, size)
+    });
+  };
+
+  // --- boundaries and place names: fetched from their cached GeoJSON files once the markers are drawn ---
+  function placeName(props) {
+    if (I18N.lang === "bn") return props.name_bn || props.ADM2_EN || props.name_en;
+    return props.ADM2_EN || props.name_en;
+  }
+  function shareColour(share) {
+    if (share < 0) return I18N.colours.none;
+    for (var i = 0; i < I18N.shares.length; i++) if (share < I18N.shares[i][0]) return I18N.shares[i][1];
+    return I18N.shares[I18N.shares.length - 1][1];
+  }
+  function labelMarker(props, kind) {
+    return L.marker([props.label_lat, props.label_lon], {
+      pane: "fs-labels", interactive: false, keyboard: false,
+      icon: L.divIcon({className: "place-label " + kind, html: "<span>" + esc(placeName(props)) + "</span>",
+                       iconSize: null})
+    });
+  }
+  function getJson(url) {
+    return fetch(url, {credentials: "same-origin"}).then(function (response) {
+      if (!response.ok) throw new Error(url + ": HTTP " + response.status);
+      return response.json();
+    });
+  }
+
+  var MAP = null, LAYERS = null;
+
+  window.factorysafeMapCreated = function (map, cluster) {
+    MAP = map;
+    [["fs-districts", 350], ["fs-upazilas", 360], ["fs-labels", 380]].forEach(function (p) {
+      map.createPane(p[0]).style.zIndex = p[1];
+    });
+    map.getPane("fs-labels").style.pointerEvents = "none";
+    map.attributionControl.addAttribution(esc(I18N.text.attribution));
+    var overlays = {};
+    overlays[esc(I18N.text.factoriesLayer)] = cluster;
+    LAYERS = {control: L.control.layers(null, overlays, {collapsed: true}).addTo(map),
+              districtLabels: L.layerGroup(), upazilas: null, upazilaLabels: L.layerGroup(), upazilaFeatures: [],
+              upazilaLoading: false};
+  };
+
+  function loadDistricts() {
+    var map = MAP, container = map.getContainer();
+    getJson(I18N.layers.districts).then(function (data) {
+      var stats = I18N.districtStats;
+      var layer = L.geoJSON(data, {
+        pane: "fs-districts",
+        style: function (f) {
+          var s = stats[f.properties.ADM2_EN];
+          return {fillColor: shareColour(s ? s[1] / s[0] : -1), color: I18N.colours.district, weight: 1,
+                  fillOpacity: I18N.fillOpacity};
+        },
+        onEachFeature: function (f, l) {
+          var s = stats[f.properties.ADM2_EN] || [0, 0];
+          var share = s[0] ? Math.round(100 * s[1] / s[0]) + " %" : "–";
+          l.bindTooltip("<strong>" + esc(placeName(f.properties)) + "</strong><br>" + esc(I18N.text.factories) +
+            ": " + s[0] + "<br>" + esc(I18N.text.behind) + ": " + s[1] + "<br>" + esc(I18N.text.share) + ": " +
+            share, {sticky: true});
+          l.on("mouseover", function () { l.setStyle({weight: 3, color: "#333"}); });
+          l.on("mouseout", function () { layer.resetStyle(l); });
+          LAYERS.districtLabels.addLayer(labelMarker(f.properties, "district"));
+        }
+      }).addTo(map);
+      LAYERS.control.addOverlay(layer, esc(I18N.text.districtsLayer));
+      map.on("zoomend moveend", updatePlaces);
+      updatePlaces();
+      container.setAttribute("data-districts", "1");
+    }).catch(function (error) { container.setAttribute("data-error", String(error)); });
+  }
+
+  function updatePlaces() {
+    var map = MAP, zoom = map.getZoom();
+    if (zoom >= I18N.zoom.districtLabels) LAYERS.districtLabels.addTo(map); else LAYERS.districtLabels.remove();
+    if (zoom >= I18N.zoom.upazilas && !LAYERS.upazilas && !LAYERS.upazilaLoading) {
+      LAYERS.upazilaLoading = true;
+      getJson(I18N.layers.upazilas).then(function (data) {
+        LAYERS.upazilas = L.geoJSON(data, {
+          pane: "fs-upazilas", interactive: false,
+          style: function () { return {fill: false, color: I18N.colours.upazila, weight: 1, dashArray: "3 3"}; },
+          onEachFeature: function (f) { LAYERS.upazilaFeatures.push(f.properties); }
+        });
+        map.getContainer().setAttribute("data-upazilas", "1");
+        updatePlaces();
+      });
+    }
+    if (LAYERS.upazilas) {
+      if (zoom >= I18N.zoom.upazilas) LAYERS.upazilas.addTo(map); else LAYERS.upazilas.remove();
+    }
+    // upazila names only where the screen is, at street-level zooms (500 labels at once would crowd the page)
+    LAYERS.upazilaLabels.clearLayers();
+    if (LAYERS.upazilas && zoom >= I18N.zoom.upazilaLabels) {
+      var view = map.getBounds().pad(0.2);
+      LAYERS.upazilaFeatures.forEach(function (p) {
+        if (view.contains([p.label_lat, p.label_lon])) LAYERS.upazilaLabels.addLayer(labelMarker(p, "upazila"));
+      });
+      LAYERS.upazilaLabels.addTo(map);
+    } else {
+      LAYERS.upazilaLabels.remove();
+    }
+  }
 
   function currentFilters(form) {
     return {
@@ -199,6 +324,7 @@
       container.setAttribute("data-shown", String(markers.length));
     }
     container.setAttribute("data-ready", "1");
+    if (MAP === map) loadDistricts();
 
     var timer = null;
     form.addEventListener("input", function () {
