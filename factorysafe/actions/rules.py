@@ -203,6 +203,48 @@ def cap_status(
     return CapStatus.ON_TRACK
 
 
+class HeadlineStatus(enum.StrEnum):
+    """What a factory's badge, map marker and API ``status`` say first: the CAP status, unless a fact that
+    matters more to a worker is true. Members are listed from the most to the least severe (``rank``)."""
+
+    EVACUATION = "evacuation_in_force"
+    IMMEDIATE_DANGER = "immediate_danger"
+    INELIGIBLE = "ineligible"
+    BEHIND_SCHEDULE = "behind_schedule"
+    CAP_PENDING = "cap_pending"
+    ON_TRACK = "on_track"
+    COMPLETED = "initial_cap_completed"
+
+    @property
+    def rank(self) -> int:
+        """Severity: higher is more severe (EVACUATION highest)."""
+        members = list(HeadlineStatus)
+        return len(members) - members.index(self)
+
+    @property
+    def label(self) -> str:
+        from factorysafe.labels import label
+
+        return label(self)
+
+
+def headline_status(cap: CapStatus | str, *, overdue: int = 0, immediate_danger_open: int = 0,
+                    evacuation_in_force: bool = False) -> HeadlineStatus:
+    """The one status a factory shows first (page badge, map marker, API ``status``): never milder than the
+    facts. An evacuation in force comes first, then open immediate-danger findings (their deadline is
+    "immediate", so they are overdue from the next day), then the CAP status, and any overdue action makes
+    it at least Behind schedule (also when the CAP is not agreed yet, or the initial CAP is completed but
+    new findings are overdue)."""
+    candidates = [HeadlineStatus(CapStatus(cap).value)]
+    if evacuation_in_force:
+        candidates.append(HeadlineStatus.EVACUATION)
+    if immediate_danger_open:
+        candidates.append(HeadlineStatus.IMMEDIATE_DANGER)
+    if overdue:
+        candidates.append(HeadlineStatus.BEHIND_SCHEDULE)
+    return max(candidates, key=lambda s: s.rank)
+
+
 # --- escalation ---------------------------------------------------------------------------------
 #: "Critical" actions are the ones whose stalling triggers escalation: findings of severity
 #: Priority 1 or High, or any finding marked immediate danger (evacuation recommended).

@@ -15,9 +15,9 @@ from folium.plugins import FastMarkerCluster
 from folium.template import Template
 from jinja2.utils import htmlsafe_json_dumps
 
-from factorysafe.actions.rules import CapStatus
+from factorysafe.actions.rules import CapStatus, HeadlineStatus
 from factorysafe.maps import geo, labels
-from factorysafe.maps.services import DISCIPLINES, STATUSES, PublicData
+from factorysafe.maps.services import DISCIPLINES, HEADLINE_STATUSES, PublicData
 
 BANGLADESH_CENTRE = [23.75, 90.35]
 
@@ -185,7 +185,7 @@ def _marker_part(r: dict) -> tuple[str, str]:
     open[4], overdue[4]`` and ``evacuation date or 0]``."""
     # four decimals place a marker within about 11 m, enough on a map (the factory page gives the exact place)
     head = json.dumps([round(r["latitude"], 4), round(r["longitude"], 4), r["id"], r["name"],
-                       STATUSES.index(r["cap_status"].value), 1 if r["immediate_danger"] else 0,
+                       HEADLINE_STATUSES.index(r["headline_status"].value), 1 if r["immediate_danger"] else 0,
                        [r["open"][d] for d in DISCIPLINES], [r["overdue"][d] for d in DISCIPLINES]],
                       ensure_ascii=False, separators=(",", ":"))
     evac = r["evacuation"]
@@ -281,8 +281,8 @@ def map_i18n(districts: list[str], lang: str) -> str:
     """Labels and lookups maps.js needs, as JSON for a <script type="application/json"> block."""
     bn = geo.district_names_bn() if lang == "bn" else {}
     return htmlsafe_json_dumps({
-        "statuses": [{"value": s.value, "label": str(labels.CAP_STATUS[s]), "colour": labels.CAP_COLOURS[s]}
-                     for s in CapStatus],
+        "statuses": [{"value": s.value, "label": labels.label(s), "colour": labels.HEADLINE_COLOURS[s]}
+                     for s in HeadlineStatus],
         "disciplines": [{"value": d, "label": str(labels.DISCIPLINE[d])} for d in DISCIPLINES],
         "districts": [{"value": d, "label": bn.get(d, d)} for d in districts],
         "factoryUrl": url_for("maps.factory_page", factory_id=0).rsplit("0", 1)[0],
