@@ -134,6 +134,12 @@ def deadline_state(status: ActionStatus | str, deadline: dt.date, today: dt.date
     return DeadlineState.ON_TIME
 
 
+def urgency_key(state: DeadlineState, immediate_danger: bool, deadline: dt.date, tiebreak: int = 0) -> tuple:
+    """Sort key of open items, most urgent first: overdue, then immediate danger, then the nearest deadline
+    (a worker's page lists what is late and dangerous before the rest)."""
+    return (not state.is_overdue, not immediate_danger, deadline, tiebreak)
+
+
 def is_overdue(status: ActionStatus | str, deadline: dt.date, today: dt.date) -> bool:
     """Overdue: ``deadline_state`` is OVERDUE or REPORTED_NOT_VERIFIED."""
     return deadline_state(status, deadline, today).is_overdue

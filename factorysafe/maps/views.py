@@ -20,7 +20,7 @@ LIST_LIMIT = 50
 
 @bp.app_context_processor
 def inject_labels():
-    return {"public_label": labels.label, "cap_colours": labels.HEADLINE_COLOURS, "discipline_label": labels.discipline_label,
+    return {"public_label": labels.label, "cap_colours": labels.HEADLINE_COLOURS, "status_colours": labels.HEADLINE_COLOURS, "discipline_label": labels.discipline_label,
             "public_ext": lambda s: str(labels.EXTENSION_STATUS.get(s, s)), "district_name": _district_name}
 
 
@@ -133,7 +133,7 @@ def factory_page(factory_id: int):
     summary = services.public_factory(day, factory_id)
     if summary is None:
         abort(404)
-    context = pages.factory_context(factory_id, summary, day)
+    context = pages.factory_context(factory_id, summary, day, lang)
     html = render_template("maps/factory.html", f=summary, day=day, disciplines=DISCIPLINES,
                            district_geojson=geo.district_geojson(summary["boundary_district"] or summary["district"]),
                            **context)
