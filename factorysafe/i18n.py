@@ -43,6 +43,14 @@ def url_in_lang(endpoint: str, **values) -> str:
     return url_for(endpoint, **values)
 
 
+def switch_lang_url(lang: str) -> str:
+    """This page in another language, keeping its other query arguments (filters, page)."""
+    from urllib.parse import urlencode
+
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"] + [("lang", lang)]
+    return f"{request.path}?{urlencode(args)}"
+
+
 def _form_translations():
     """WTForms' own messages ("This field is required.") come from this app's catalogue: WTForms ships
     no Bangla, so Flask-WTF's loader (WTForms' locale folder) would leave them in English."""
@@ -56,6 +64,7 @@ def init_app(app) -> None:
 
     labels.init_app(app)  # {{ x|label }}: the one table of enum labels
     app.jinja_env.globals["lang_url"] = url_in_lang
+    app.jinja_env.globals["switch_lang_url"] = switch_lang_url
     from factorysafe import history
 
     history.init_app(app)  # {{ ev|history }}: an audit event as a sentence
