@@ -1,0 +1,77 @@
+"""A worker on a 390 x 844 phone in Bangla: the first overdue item's Bangla title is on the first screen, the page
+does not scroll sideways, and the PDF link gives the Bangla PDF."""
+import datetime as dt
+import re
+
+import pytest
+
+from helpers_reports import pdf_text
+
+pytestmark = pytest.mark.browser
+
+TODAY = dt.date.today()
+DAY = dt.timedelta(days=1)
+SCREEN = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def bangla_phone(browser):
+    """A phone-sized page in Bangla (the first visit asks ``?lang=bn``). Fails on CSP violations."""
+    from conftest import _no_csp_violations, watch_csp
+
+    context = browser.new_context(viewport=SCREEN, device_scale_factor=2, is_mobile=True, has_touch=True,
+                                  locale="bn-BD")
+    p = context.new_page()
+    p.set_default_timeout(15_000)
+    violations = watch_csp(p)
+    yield p
+    context.close()
+    _no_csp_violations(violations)
+
+
+def test_phone_in_bangla_reads_the_first_overdue_item_then_gets_the_bangla_pdf(bangla_phone, live_server, live_build):
+    from factorysafe.hazards import registry
+    from factorysafe.inspections.models import Photo
+
+    page, build = bangla_phone, live_build
+    factory = build.factory(name="Phone Check Garments Ltd", latitude=23.9, longitude=90.4)
+    old = build.inspection(factory, inspected_on=TODAY - 300 * DAY)
+    # a long verified history first (the page used to list it before the open items) ...
+    for k in range(12):
+        build.finding(old, "fire", "medium", status="corrected", deadline=TODAY - 200 * DAY,
+                      hazard_code="FIRE-EXTINGUISHERS", reported_fixed_on=TODAY - 210 * DAY,
+                      verified_on=TODAY - 205 * DAY, observation=f"Extinguisher {k} empty.")
+    for k in range(6):
+        build.finding(old, "electrical", "medium", deadline=TODAY + (30 + k) * DAY, hazard_code="ELEC-CABLE-UNSUPPORTED",
+                      observation="Cables hanging over the sewing line.")
+    overdue = build.finding(build.inspection(factory, type="follow_up", inspected_on=TODAY - 60 * DAY), "fire", "high",
+                            deadline=TODAY - 12 * DAY, hazard_code="FIRE-ALARM-MISSING", origin="new",
+                            observation="No alarm on the fourth floor.")
+    with live_server.app.app_context():
+        from factorysafe.db import db
+
+        db.session.add(Photo(sha256="e" * 64, original_ext="jpg", content_type="image/jpeg", width=10, height=10,
+                             finding_id=overdue.id, caption="Fourth floor, no bell"))
+        db.session.commit()
+        expected = registry.title("FIRE-ALARM-MISSING", "bn")
+
+    page.goto(f"{live_server.url}/factories/{factory.id}?lang=bn")
+    first = page.locator("#overdue-list li .now-title").first
+    assert first.inner_text() == expected and re.search(r"[\u0980-\u09FF]", expected)
+    box = first.bounding_box()
+    assert box is not None and 0 <= box["y"] and box["y"] + box["height"] < SCREEN["height"], box
+    assert page.evaluate("() => window.scrollY") == 0
+    # nothing spills sideways at 390 px
+    assert page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    # the items are stacked cards: the card of the overdue item is as narrow as the screen
+    card = page.locator(f"#finding-{overdue.id}").bounding_box()
+    assert card["x"] >= 0 and card["x"] + card["width"] <= SCREEN["width"]
+
+    link = page.get_by_role("link", name="সংশোধনমূলক কর্মপরিকল্পনা (PDF)")
+    href = link.get_attribute("href")
+    assert "lang=bn" in href
+    response = page.request.get(live_server.url + href)
+    assert response.status == 200 and response.headers["content-type"] == "application/pdf"
+    text, _pages = pdf_text(response.body())
+    assert "Phone Check Garments Ltd" in text
+    assert len(re.findall(r"[\u0980-\u09FF]", text)) > 100  # the Bangla report, not the English one
