@@ -189,3 +189,19 @@ def test_bangla_action_history_has_no_english_status_or_field_name(app, client, 
     assert f"একজন প্রকৌশলী মেরামত যাচাই করেছেন: {TODAY.isoformat()} তারিখে সংশোধিত।" in text
     assert not re.search(r"\b[a-z]+_[a-z_]+\b", text), text  # no stored names
     assert english_words(history, ("Cartons removed.",)) == set()
+
+
+def test_cap_and_action_pages_show_the_bangla_hazard_title(app, client, auth, build):
+    from helpers_actions import World
+
+    world = World(build)  # its finding is FIRE-EXIT-BLOCKED
+    bn = title(app, "FIRE-EXIT-BLOCKED", "bn")
+    auth.login("engineer@example.test")
+    cap = client.get(f"/manage/factories/{world.factory.id}/cap?lang=bn").get_data(as_text=True)
+    assert f"<strong>{bn}</strong>" in cap
+    detail = client.get(f"/actions/{world.action_id}?lang=bn").get_data(as_text=True)
+    assert f'<strong id="hazard-title">{bn}</strong>' in detail
+    inspection = client.get(f"/inspections/{world.inspection.id}?lang=bn").get_data(as_text=True)
+    assert f'<strong class="hazard-title">{bn}</strong>' in inspection
+    english = client.get(f"/actions/{world.action_id}?lang=en").get_data(as_text=True)
+    assert f'<strong id="hazard-title">{title(app, "FIRE-EXIT-BLOCKED", "en")}</strong>' in english
