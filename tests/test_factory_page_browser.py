@@ -1,7 +1,9 @@
 """A worker on a 390 x 844 phone in Bangla: the first overdue item's Bangla title is on the first screen, the page
 does not scroll sideways, and the PDF link gives the Bangla PDF."""
 import datetime as dt
+import os
 import re
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +14,7 @@ pytestmark = pytest.mark.browser
 TODAY = dt.date.today()
 DAY = dt.timedelta(days=1)
 SCREEN = {"width": 390, "height": 844}
+SHOTS = os.environ.get("I18N_SCREENSHOTS")  # a folder to keep the first screen in (as test_i18n_browser does)
 
 
 @pytest.fixture
@@ -66,6 +69,9 @@ def test_phone_in_bangla_reads_the_first_overdue_item_then_gets_the_bangla_pdf(b
     # the items are stacked cards: the card of the overdue item is as narrow as the screen
     card = page.locator(f"#finding-{overdue.id}").bounding_box()
     assert card["x"] >= 0 and card["x"] + card["width"] <= SCREEN["width"]
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SHOTS) / "factory-phone-bn.png"))
 
     link = page.get_by_role("link", name="সংশোধনমূলক কর্মপরিকল্পনা (PDF)")
     href = link.get_attribute("href")
