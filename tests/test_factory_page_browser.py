@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers_reports import pdf_text
+from helpers_reports import add_photo, pdf_text
 
 pytestmark = pytest.mark.browser
 
@@ -34,7 +34,6 @@ def bangla_phone(browser):
 
 def test_phone_in_bangla_reads_the_first_overdue_item_then_gets_the_bangla_pdf(bangla_phone, live_server, live_build):
     from factorysafe.hazards import registry
-    from factorysafe.inspections.models import Photo
 
     page, build = bangla_phone, live_build
     factory = build.factory(name="Phone Check Garments Ltd", latitude=23.9, longitude=90.4)
@@ -50,12 +49,8 @@ def test_phone_in_bangla_reads_the_first_overdue_item_then_gets_the_bangla_pdf(b
     overdue = build.finding(build.inspection(factory, type="follow_up", inspected_on=TODAY - 60 * DAY), "fire", "high",
                             deadline=TODAY - 12 * DAY, hazard_code="FIRE-ALARM-MISSING", origin="new",
                             observation="No alarm on the fourth floor.")
+    add_photo(live_server.app, overdue.id, caption="Fourth floor, no bell", width=640, height=480)
     with live_server.app.app_context():
-        from factorysafe.db import db
-
-        db.session.add(Photo(sha256="e" * 64, original_ext="jpg", content_type="image/jpeg", width=10, height=10,
-                             finding_id=overdue.id, caption="Fourth floor, no bell"))
-        db.session.commit()
         expected = registry.title("FIRE-ALARM-MISSING", "bn")
 
     page.goto(f"{live_server.url}/factories/{factory.id}?lang=bn")
@@ -69,6 +64,12 @@ def test_phone_in_bangla_reads_the_first_overdue_item_then_gets_the_bangla_pdf(b
     # the items are stacked cards: the card of the overdue item is as narrow as the screen
     card = page.locator(f"#finding-{overdue.id}").bounding_box()
     assert card["x"] >= 0 and card["x"] + card["width"] <= SCREEN["width"]
+    # the photo sits in the item's card, captioned, and loads
+    figure = page.locator(f"#finding-{overdue.id} figure")
+    assert figure.locator("figcaption").inner_text() == "Fourth floor, no bell"
+    figure.scroll_into_view_if_needed()
+    page.wait_for_function(f"() => document.querySelector('#finding-{overdue.id} figure img').naturalWidth > 0")
+    page.evaluate("() => window.scrollTo(0, 0)")
     if SHOTS:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(SHOTS) / "factory-phone-bn.png"))
