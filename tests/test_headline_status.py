@@ -77,3 +77,15 @@ def test_page_map_and_api_show_the_same_headline(app, client, build):
     assert "CAP pending" not in page[:page.index('id="headline-status"') + 200]
     listing = client.get("/map?status=evacuation_in_force").get_data(as_text=True)
     assert "Showing 1 of 1" in listing and "Evacuated Knit Ltd" in listing
+
+
+def test_the_private_pages_show_the_headline_before_the_cap_status(app, client, auth, build):
+    today = dt.date.today()
+    factory = _world(build, today)
+    engineer = build.user("engineer")
+    auth.login(engineer.email)
+    for url in (f"/manage/factories/{factory.id}", f"/manage/factories/{factory.id}/cap"):
+        html = client.get(url).get_data(as_text=True)
+        head = html.index('id="headline-status"')
+        assert "Evacuation in force" in html[head:head + 80], url
+        assert head < html.index(">CAP pending<"), url
