@@ -101,3 +101,26 @@ def test_sentences_say_what_happened(app):
     with app.test_request_context(), force_locale("bn"):
         text = history.describe(event("deadline_moved", *SAMPLES["deadline_moved"])).text
         assert "2025-03-01" in text and "2025-05-01" in text and BANGLA.search(text)
+
+
+def test_the_factory_history_page_tells_engineers_what_happened_in_sentences(app, client, auth, build):
+    import io
+
+    from helpers_actions import World, jpeg_bytes, version_of
+
+    world = World(build)
+    url = f"/manage/factories/{world.factory.id}/inspections"
+    auth.login("owner@example.test")
+    r = client.post(f"/actions/{world.action_id}/report-fix", content_type="multipart/form-data", data={
+        "report-note": "Cartons removed.", "report-version": str(version_of(app, world.action_id)),
+        "report-photos": [(io.BytesIO(jpeg_bytes()), "fix.jpg")]})
+    assert r.status_code == 302
+    assert 'id="factory-history"' not in client.get(url).get_data(as_text=True)  # engineers only
+    auth.logout()
+    auth.login("engineer@example.test")
+    html = client.get(url).get_data(as_text=True)
+    assert "The factory reported it fixed, with 1 photo." in html and "Cartons removed." in html
+    bangla = client.get(url + "?lang=bn").get_data(as_text=True)
+    table = bangla[bangla.index('id="factory-history"'):bangla.index("</table>", bangla.index('id="factory-history"'))]
+    assert "কারখানা জানিয়েছে এটি মেরামত করা হয়েছে, 1টি ছবিসহ।" in table
+    assert "evidence_photo_ids" not in table and "pending_verification" not in table
