@@ -72,6 +72,7 @@ class Defaults:
     PRODUCTION = False  # a real deployment: seed-demo refuses to run and demo accounts cannot sign in
     INVITE_TOKEN_HOURS = 7 * 24  # how long an invitation link works
     RESET_TOKEN_MINUTES = 60  # how long a password reset link works
+    FOLLOW_CONFIRM_HOURS = 72  # how long the link confirming a request to follow a factory works
     DEMO_CHECK_SECONDS = 60  # how often pages re-check whether the database holds demo accounts (for the banner)
     SESSION_COOKIE_HTTPONLY = True  # scripts cannot read the session cookie
     SESSION_COOKIE_SAMESITE = "Lax"  # other sites' forms and scripts do not send it
@@ -80,7 +81,16 @@ class Defaults:
     LOGIN_RATE_LIMIT = "5/minute;20/hour"  # failed sign-ins per e-mail address and IP address; then 429 until it passes
     LOGIN_IP_RATE_LIMIT = "30/minute;200/hour"  # failed sign-ins per IP address, whatever the e-mail address
     ACCOUNT_LINK_RATE_LIMIT = "10/minute;50/hour"  # per IP: forgot-password requests, invitation and reset forms sent
+    FOLLOW_RATE_LIMIT = "5/minute;30/hour"  # per IP: requests to follow a factory by e-mail (each may send a mail)
     PDF_RENDER_RATE_LIMIT = "6/minute"  # PDF reports rendered (not served from the cache) per IP for anonymous visitors
+    # Workers' complaints (``factorysafe.complaints``). Counted per client IP in the rate limiter's storage only,
+    # where the address is hashed; nothing about the client is stored with a complaint.
+    COMPLAINT_REPORT_RATE_LIMIT = "5/hour;20/day"  # complaints reported per client (web form and SMS sender)
+    COMPLAINT_LOOKUP_RATE_LIMIT = "10/minute;60/hour"  # receipt-code look-ups (status page, SMS STATUS) per client
+    COMPLAINT_MESSAGE_RATE_LIMIT = "10/hour"  # worker answers, photos and "is it fixed?" replies per client
+    SMS_INBOUND_SECRET = ""  # shared secret the SMS gateway sends in X-SMS-Secret; empty: /sms/inbound is off (404)
+    SMS_SENDER_KEY = ""  # key of the SMS senders' hashes; empty: SECRET_KEY
+    SMS_NUMBER = ""  # the number workers send SMS reports to, printed on the gate poster ("" hides the SMS part)
     RATELIMIT_ENABLED = True  # False switches every rate limit off
     PROXY_FIX_X_FOR = 0  # reverse proxies in front adding X-Forwarded-For (1 behind one nginx): client IPs come from it
     RATELIMIT_STORAGE_URI = None  # where rate limits count (e.g. redis://...); None: REDIS_URL when set, else memory

@@ -136,6 +136,17 @@ def _changed(text: str):
     return lambda b, a: _(text, what=_fields(b, a))
 
 
+def _complaint_status(b, a):
+    from factorysafe.complaints.rules import ComplaintStatus
+    from factorysafe.labels import label
+
+    try:
+        status = label(ComplaintStatus(a.get("status")))
+    except ValueError:
+        status = "–"
+    return _("The report's status changed to: %(status)s.", status=status)
+
+
 def _user_update(b, a):
     return _("An administrator changed the account (%(what)s).", what=_fields(
         {k: v for k, v in b.items() if a.get(k) != v}, {k: v for k, v in a.items() if b.get(k) != v}))
@@ -188,6 +199,24 @@ SENTENCES: dict[str, Callable[[dict, dict], str]] = {
     "update_user": _user_update,
     "deactivate_user": lambda b, a: _("An administrator deactivated the account."),
     "reactivate_user": lambda b, a: _("An administrator reactivated the account."),
+    # following a factory by e-mail
+    "follow_requested": lambda b, a: _("Someone asked to follow the factory (waiting for the e-mail confirmation)."),
+    "follow_confirmed": lambda b, a: _("Someone confirmed following the factory."),
+    "follow_ended": lambda b, a: _("Someone stopped following the factory."),
+    "follow_expired": lambda b, a: _("A request to follow the factory expired without confirmation."),
+    # a worker's report (complaint)
+    "complaint_received": lambda b, a: _("A worker's report was received."),
+    "complaint_worker_message": lambda b, a: (_("The worker sent a message, with a photo.") if a.get("photo")
+                                              else _("The worker sent a message.")),
+    "complaint_confirmed": lambda b, a: _("The worker confirmed the fix."),
+    "complaint_disputed": lambda b, a: _("The worker says it is not fixed."),
+    "complaint_status": _complaint_status,
+    "complaint_handler_message": lambda b, a: _("The programme answered the worker."),
+    "complaint_factory": lambda b, a: _("The report was linked to a factory."),
+    "complaint_link_findings": lambda b, a: ngettext("The report was linked to %(num)d finding.",
+                                                     "The report was linked to %(num)d findings.",
+                                                     len(a.get("finding_ids") or [])),
+    "complaint_inspection": lambda b, a: _("A complaint inspection was opened for the report."),
     # the database
     "seed_demo": lambda b, a: _("Demo data was loaded."),
     "reset_database": lambda b, a: _("The database was reset."),

@@ -28,6 +28,7 @@ def _tables() -> dict:
     from factorysafe.actions.rules import CapStatus, DeadlineState, HeadlineStatus
     from factorysafe.auth.models import Role
     from factorysafe.auth.rules import AccountState
+    from factorysafe.complaints.rules import ComplaintCategory, ComplaintStatus, Verdict
     from factorysafe.inspections.models import Discipline, FindingOrigin, InspectionState, InspectionType, Severity
 
     DISCIPLINE = {
@@ -61,6 +62,7 @@ def _tables() -> dict:
         Role.ADMIN: _l("Administrator"),
         Role.ENGINEER: _l("Engineer"),
         Role.OWNER: _l("Factory owner"),
+        Role.HANDLER: _l("Complaints handler"),
     }
     ACTION_STATUS = {
         ActionStatus.IN_PROGRESS: _l("In progress"),
@@ -96,12 +98,38 @@ def _tables() -> dict:
         AccountState.ACTIVE: _l("Active"),
         AccountState.DEACTIVATED: _l("Deactivated"),
     }
-    status_enums = (CapStatus, HeadlineStatus, ActionStatus, DeadlineState, ExtensionStatus, InspectionState, Severity)
+    COMPLAINT_STATUS = {
+        ComplaintStatus.RECEIVED: _l("Received"),
+        ComplaintStatus.UNDER_REVIEW: _l("Under review"),
+        ComplaintStatus.RESOLVED: _l("Resolved"),
+        ComplaintStatus.NON_SAFETY: _l("Non-safety (referred)"),
+        ComplaintStatus.NOT_PROCESSED: _l("Not processed"),
+        ComplaintStatus.NOT_COVERED: _l("Factory not covered (referred)"),
+    }
+    COMPLAINT_CATEGORY = {
+        ComplaintCategory.BLOCKED_EXIT: _l("Blocked exit"),
+        ComplaintCategory.LOCKED_GATE: _l("Locked gate or door"),
+        ComplaintCategory.FIRE_SMOKE: _l("Fire or smoke"),
+        ComplaintCategory.CRACKS: _l("Cracks in walls or columns"),
+        ComplaintCategory.WIRING: _l("Wiring or sparks"),
+        ComplaintCategory.BOILER: _l("Boiler"),
+        ComplaintCategory.NO_FIRE_DRILL: _l("No fire drill"),
+        ComplaintCategory.RETALIATION: _l("Punished for reporting"),
+        ComplaintCategory.WAGES: _l("Wages (not safety)"),
+        ComplaintCategory.HARASSMENT: _l("Harassment (not safety)"),
+        ComplaintCategory.OTHER: _l("Something else"),
+    }
+    COMPLAINT_VERDICT = {
+        Verdict.CONFIRMED: _l("Worker confirmed the fix"),
+        Verdict.DISPUTED: _l("Worker says it is not fixed"),
+    }
+    status_enums = (CapStatus, HeadlineStatus, ActionStatus, DeadlineState, ExtensionStatus, InspectionState, Severity, ComplaintStatus)
     return {name: value for name, value in locals().items() if name.isupper() or name == "status_enums"}
 
 
 _TABLE_NAMES = ("DISCIPLINE", "SEVERITY", "INSPECTION_TYPE", "INSPECTION_STATE", "FINDING_ORIGIN", "ROLE",
-                "ACTION_STATUS", "EXTENSION_STATUS", "CAP_STATUS", "HEADLINE_STATUS", "DEADLINE_STATE", "ACCOUNT_STATE")
+                "ACTION_STATUS", "EXTENSION_STATUS", "CAP_STATUS", "HEADLINE_STATUS", "DEADLINE_STATE", "ACCOUNT_STATE",
+                "COMPLAINT_STATUS", "COMPLAINT_CATEGORY", "COMPLAINT_VERDICT")
 
 
 def __getattr__(name: str):

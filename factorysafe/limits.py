@@ -19,6 +19,7 @@ then, and each app makes its own Limiter.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import logging
 
 from flask import current_app
@@ -93,9 +94,17 @@ def _fallback() -> RateLimiter:
 
 
 def _identifiers(setting: str, keys) -> list[str]:
-    """The counter's name: deployment, setting, client IP and the keys (hashed: no e-mail address is stored)."""
+    """The counter's name: deployment, setting, client IP and the keys, all hashed: no e-mail address is stored,
+    and the client's address only as a keyed hash (workers' complaints promise that no address is kept)."""
     hashed = [hashlib.sha256(str(k).encode()).hexdigest()[:32] for k in keys]
-    return [key_prefix(current_app.config), setting, get_remote_address(), *hashed]
+    return [key_prefix(current_app.config), setting, client_digest(), *hashed]
+
+
+def client_digest() -> str:
+    """A keyed hash of the client's IP address (``SECRET_KEY``): counts per client without keeping the address."""
+    key = current_app.config["SECRET_KEY"]
+    key = key.encode() if isinstance(key, str) else key
+    return hmac.new(key, (get_remote_address() or "").encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def _ask(method: str, setting: str, keys) -> bool:

@@ -2,7 +2,9 @@
 from factorysafe.actions.models import ActionComment, ActionStatus, CorrectiveAction, DeadlineExtension, ExtensionStatus, OutboxMessage
 from factorysafe.audit import AuditEvent
 from factorysafe.auth.models import Role, User
-from factorysafe.factories.models import Complaint, ComplaintStatus, Escalation, Evacuation, Factory, factory_owners
+from factorysafe.complaints.models import Complaint, ComplaintMessage, complaint_findings
+from factorysafe.complaints.rules import ComplaintStatus
+from factorysafe.factories.models import Escalation, Evacuation, Factory, factory_owners
 from factorysafe.inspections.models import (
     Discipline,
     Finding,
@@ -16,8 +18,12 @@ from factorysafe.inspections.models import (
 )
 
 __all__ = [
-    "ActionComment", "ActionStatus", "AuditEvent", "Complaint", "ComplaintStatus", "CorrectiveAction",
+    "ActionComment", "ActionStatus", "AuditEvent", "Complaint", "ComplaintMessage", "ComplaintStatus", "CorrectiveAction",
     "DeadlineExtension", "Discipline", "Escalation", "Evacuation", "ExtensionStatus", "Factory", "Finding",
     "FindingOrigin", "Inspection", "InspectionState", "InspectionType", "OutboxMessage", "Photo", "Role",
-    "Severity", "User", "factory_owners", "inspection_engineers",
+    "Severity", "User", "complaint_findings", "factory_owners", "inspection_engineers",
 ]
+
+from factorysafe.subscriptions.models import Subscription  # noqa: E402 - kept apart: merges stay line-local
+
+__all__ += ["Subscription"]

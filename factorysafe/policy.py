@@ -144,6 +144,18 @@ def may_see_people(user, factory_id: int | None = None) -> bool:
     return is_engineer(user) or is_factory_owner(user, factory_id)
 
 
+# --- workers' complaints -------------------------------------------------------------------------
+def may_handle_complaints(user) -> bool:
+    """Triage complaints, read their messages, contacts and photos, answer the worker: engineers, administrators
+    and complaint handlers. Handlers are not engineers: they see no draft inspections (``visible_states``)."""
+    return is_engineer(user) or (is_signed_in(user) and user.is_handler)
+
+
+def may_make_findings(user) -> bool:
+    """Turn a complaint into findings or a complaint inspection: engineers (inspections are their work)."""
+    return is_engineer(user)
+
+
 # --- reports ------------------------------------------------------------------------------------
 PUBLIC, PRIVATE = "public", "private"
 

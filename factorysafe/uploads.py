@@ -453,13 +453,16 @@ def check_photo(data: bytes, filename: str = "") -> tuple[Image.Image, str, tupl
     return _decode(data, img, fmt), fmt, full_size
 
 
-def ingest_photo(stream: BinaryIO, filename: str = "", **fields) -> Photo:
+def ingest_photo(stream: BinaryIO, filename: str = "", *, strip: bool = False, **fields) -> Photo:
     """Verify, process and store one uploaded photo; return its ``Photo`` row (added, flushed).
 
     Call inside an app context and a transaction. ``fields`` are Photo columns (``finding``,
     ``finding_id``, ``action_id``, ``uploaded_by_id``, ``caption``, ``private``...) plus, optionally,
     ``factory`` and ``reference_date`` for the far-from-site/date flags (otherwise taken from the
     finding's inspection, or the action's factory and today). Raises :class:`PhotoRejected`.
+
+    ``strip``: keep nothing that could identify who took the photo (workers' complaints). The original file is
+    not kept (the stored "original" is the metadata-free web copy) and no capture time or GPS is recorded.
     """
     cfg = current_app.config
     data = read_limited(stream, cfg.get("PHOTO_MAX_BYTES", 25 * 1024 * 1024))
@@ -469,6 +472,11 @@ def ingest_photo(stream: BinaryIO, filename: str = "", **fields) -> Photo:
     img.close()
     width, height = full_size if orientation < 5 else full_size[::-1]
     ext, content_type = ALLOWED_FORMATS[fmt]
+    if strip:
+        data, fmt, ext, content_type = derivatives["web"], "JPEG", "jpg", "image/jpeg"
+        taken = lat = lon = None
+        with Image.open(io.BytesIO(data)) as web:
+            width, height = web.size
     sha = hashlib.sha256(data).hexdigest()
 
     factory, reference_date = _context(fields)

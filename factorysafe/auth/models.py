@@ -19,6 +19,7 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
     ENGINEER = "engineer"
     OWNER = "owner"
+    HANDLER = "handler"  # triages workers' complaints; sees no draft inspections
 
     @property
     def label(self) -> str:
@@ -103,6 +104,11 @@ class User(UserMixin, db.Model):
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
+
+    @property
+    def is_handler(self) -> bool:
+        """Complaint handlers (engineers and administrators handle complaints too: ``policy.may_handle_complaints``)."""
+        return self.role == Role.HANDLER
 
     @property
     def is_owner(self) -> bool:

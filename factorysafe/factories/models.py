@@ -1,8 +1,7 @@
-"""Factories, their owners, escalation and evacuation notices, workers' complaints."""
+"""Factories, their owners, escalation and evacuation notices (workers' complaints: ``factorysafe.complaints``)."""
 from __future__ import annotations
 
 import datetime as dt
-import enum
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -101,30 +100,6 @@ class Evacuation(db.Model):
 
     def days_closed(self, today: dt.date) -> int:
         return ((self.resumed_on or today) - self.ordered_on).days
-
-
-class ComplaintStatus(enum.StrEnum):
-    RECEIVED = "received"
-    RESOLVED = "resolved"
-    NON_SAFETY = "non_safety"
-    NOT_PROCESSED = "not_processed"
-    NOT_COVERED = "not_covered"
-
-
-class Complaint(db.Model):
-    """A worker's safety complaint, possibly anonymous."""
-
-    __tablename__ = "complaints"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    factory_id: Mapped[int | None] = mapped_column(sa.ForeignKey("factories.id", ondelete="SET NULL"), index=True)
-    withhold_factory: Mapped[bool] = mapped_column(default=False, doc="Hide the factory from the public record.")
-    anonymous: Mapped[bool] = mapped_column(default=True)
-    received_on: Mapped[dt.date] = mapped_column()
-    status: Mapped[ComplaintStatus] = mapped_column(str_enum(ComplaintStatus), default=ComplaintStatus.RECEIVED)
-    description: Mapped[str] = mapped_column(sa.Text, default="")
-    outcome: Mapped[str] = mapped_column(sa.Text, default="")
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 # --- the read model of factory status (maintained by ``factories/status.py``) -------------------------

@@ -182,6 +182,9 @@ class Photo(db.Model):
     action_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("corrective_actions.id", ondelete="CASCADE"), index=True, doc="Set for fix evidence."
     )
+    complaint_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("complaints.id", ondelete="CASCADE"), index=True,
+        doc="Set for a worker's complaint photo: stripped, handlers only.")
     uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     uploaded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 

@@ -39,6 +39,8 @@ def photo_subject(photo: Photo) -> tuple[int | None, Inspection | None]:
 
 def photo_access(photo: Photo, kind: str, user) -> tuple[bool, bool]:
     """(allowed, publicly cacheable) for ``user`` asking for ``kind`` of ``photo`` (``policy.photo_access``)."""
+    if photo.complaint_id is not None:
+        return policy.may_handle_complaints(user), False
     factory_id, inspection = photo_subject(photo)
     return policy.photo_access(user, kind=kind, private=photo.private, factory_id=factory_id, inspection=inspection)
 
