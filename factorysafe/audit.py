@@ -194,6 +194,13 @@ def head() -> tuple[int, str]:
     return count, last or GENESIS
 
 
+def factory_events(factory_id: int, limit: int = 100) -> list[AuditEvent]:
+    """The latest events about one factory (its profile, inspections, findings, actions, evacuations), newest
+    first. Shown to engineers only (``policy.is_engineer``): they include draft inspections."""
+    return list(db.session.scalars(sa.select(AuditEvent).where(AuditEvent.factory_id == factory_id)
+                                   .order_by(AuditEvent.id.desc()).limit(limit)))
+
+
 def verify_chain(batch: int = 5000, anchors: list[Anchor] | tuple = ()) -> ChainProblem | None:
     """Walk the chain in id order; return the first bad event (or anchor not matched), or None if intact.
 

@@ -22,41 +22,33 @@ def select_locale() -> str:
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-# Audit verbs shown in the history of an action or inspection (``{{ ev.verb|audit_verb }}``); in English
-# they read as the verb with spaces ("update plan").
-AUDIT_VERBS = {
-    "update_plan": _l("update plan"),
-    "report_fix": _l("report fix"),
-    "verify_fix": _l("verify fix"),
-    "reject_fix": _l("reject fix"),
-    "add_comment": _l("add comment"),
-    "request_extension": _l("request extension"),
-    "approve_extension": _l("approve extension"),
-    "decline_extension": _l("decline extension"),
-    "apply_escalation": _l("apply escalation"),
-    "mark_immediate_danger": _l("mark immediate danger"),
-    "record_resumption": _l("record resumption"),
-    "create_inspection": _l("create inspection"),
-    "update_inspection": _l("update inspection"),
-    "submit_inspection": _l("submit inspection"),
-    "publish_inspection": _l("publish inspection"),
-    "review_inspection": _l("review inspection"),
-    "add_finding": _l("add finding"),
-    "update_finding": _l("update finding"),
-    "amend_inspection": _l("amend inspection"),
-    "amend_finding": _l("amend finding"),
-    "deadline_moved": _l("deadline moved"),
-    "follow_requested": _l("asked to follow a factory"),
-    "follow_confirmed": _l("confirmed following a factory"),
-    "follow_ended": _l("stopped following a factory"),
-    "follow_expired": _l("request to follow a factory expired"),
-}
+def current_lang() -> str:
+    """The language of this request ("en" or "bn"); the default language outside one."""
+    from flask_babel import get_locale
+
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
-def audit_verb(verb: str) -> str:
-    """Readable, translated name of an audit verb; an unknown verb is shown with spaces."""
-    text = AUDIT_VERBS.get(verb)
-    return str(text) if text is not None else verb.replace("_", " ")
+def url_in_lang(endpoint: str, **values) -> str:
+    """``url_for`` for this URL in the current language: ``lang=bn`` is carried when the page is not in the
+    default language, so a PDF, a next page or a filtered list opens in the language the reader chose (the
+    reports read ``?lang=`` only, never the session). Templates: ``{{ lang_url('maps.factory_page', ...) }}``."""
+    from flask import url_for
+
+    lang = current_lang()
+    if lang != current_app.config["BABEL_DEFAULT_LOCALE"]:
+        values.setdefault("lang", lang)
+    return url_for(endpoint, **values)
+
+
+def switch_lang_url(lang: str) -> str:
+    """This page in another language, keeping its other query arguments (filters, page)."""
+    from urllib.parse import urlencode
+
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"] + [("lang", lang)]
+    return f"{request.path}?{urlencode(args)}"
 
 
 BANGLA_DIGITS = str.maketrans("0123456789", "০১২৩৪৫৬৭৮৯")
@@ -89,11 +81,15 @@ def _form_translations():
 def init_app(app) -> None:
     babel.init_app(app, locale_selector=select_locale)
     flask_wtf.i18n._get_translations = _form_translations
-    app.jinja_env.filters["audit_verb"] = audit_verb
     app.jinja_env.filters["date"] = format_day
     from factorysafe import labels
 
     labels.init_app(app)  # {{ x|label }}: the one table of enum labels
+    app.jinja_env.globals["lang_url"] = url_in_lang
+    app.jinja_env.globals["switch_lang_url"] = switch_lang_url
+    from factorysafe import history
+
+    history.init_app(app)  # {{ ev|history }}: an audit event as a sentence
 
     @app.context_processor
     def inject_locale():

@@ -25,7 +25,7 @@ ESCALATION_STAGE = {
 def _tables() -> dict:
     """The tables, built on first use: the enums' packages import views that import this module."""
     from factorysafe.actions.models import ActionStatus, ExtensionStatus
-    from factorysafe.actions.rules import CapStatus, DeadlineState
+    from factorysafe.actions.rules import CapStatus, DeadlineState, HeadlineStatus
     from factorysafe.auth.models import Role
     from factorysafe.auth.rules import AccountState
     from factorysafe.complaints.rules import ComplaintCategory, ComplaintStatus, Verdict
@@ -87,6 +87,11 @@ def _tables() -> dict:
         CapStatus.COMPLETED: _l("Initial CAP completed"),
         CapStatus.INELIGIBLE: _l("Ineligible"),
     }
+    HEADLINE_STATUS = {
+        HeadlineStatus.EVACUATION: _l("Evacuation in force"),
+        HeadlineStatus.IMMEDIATE_DANGER: _l("Immediate danger"),
+        **{HeadlineStatus(s.value): text for s, text in CAP_STATUS.items()},
+    }
     DEADLINE_STATE = {
         DeadlineState.DONE: _l("Done"),
         DeadlineState.ON_TIME: _l("On time"),
@@ -124,12 +129,12 @@ def _tables() -> dict:
         Verdict.CONFIRMED: _l("Worker confirmed the fix"),
         Verdict.DISPUTED: _l("Worker says it is not fixed"),
     }
-    status_enums = (CapStatus, ActionStatus, DeadlineState, ExtensionStatus, InspectionState, Severity, ComplaintStatus)
+    status_enums = (CapStatus, HeadlineStatus, ActionStatus, DeadlineState, ExtensionStatus, InspectionState, Severity, ComplaintStatus)
     return {name: value for name, value in locals().items() if name.isupper() or name == "status_enums"}
 
 
 _TABLE_NAMES = ("DISCIPLINE", "SEVERITY", "INSPECTION_TYPE", "INSPECTION_STATE", "FINDING_ORIGIN", "ROLE",
-                "ACTION_STATUS", "EXTENSION_STATUS", "CAP_STATUS", "DEADLINE_STATE", "ACCOUNT_STATE",
+                "ACTION_STATUS", "EXTENSION_STATUS", "CAP_STATUS", "HEADLINE_STATUS", "DEADLINE_STATE", "ACCOUNT_STATE",
                 "COMPLAINT_STATUS", "COMPLAINT_CATEGORY", "COMPLAINT_VERDICT", "REVIEW_DECISION")
 
 

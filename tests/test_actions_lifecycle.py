@@ -82,9 +82,19 @@ def test_whole_life_owner_plans_reports_engineer_rejects_then_verifies(app, clie
 
     page = client.get(url(world)).get_data(as_text=True)
     assert "Corrected" in page and f"Verified on {today}" in page
-    # the history shows each step with who did it
-    for verb in ("update plan", "add comment", "report fix", "reject fix", "verify fix"):
-        assert verb in page
+    # the history tells each step in a sentence, with who did it, never the stored field names
+    for sentence in ("The factory updated its plan (the planned action, the responsible person, the target date).",
+                     "A comment was added.", "The factory reported it fixed, with 2 photos.",
+                     "An engineer did not accept the reported fix; the work goes on.",
+                     "The factory reported it fixed, with no photo.", f"An engineer verified the fix: corrected on {today}."):
+        assert sentence in page
+    history = page[page.index('id="action-history"'):]
+    for raw in ("evidence_photo_ids", "pending_verification", "in_progress", "verified_by_id", "→"):
+        assert raw not in history
+    bangla = client.get(url(world) + "?lang=bn").get_data(as_text=True)
+    bangla_history = bangla[bangla.index('id="action-history"'):]
+    assert "কারখানা জানিয়েছে এটি মেরামত করা হয়েছে, 2টি ছবিসহ।" in bangla_history
+    assert "The factory" not in bangla_history and "evidence_photo_ids" not in bangla_history
     assert audit_verbs(app, world.action_id) == ["update_plan", "add_comment", "report_fix", "reject_fix",
                                                  "report_fix", "verify_fix"]
 

@@ -32,7 +32,7 @@ def test_markers_follow_a_change_and_reencode_only_the_changed_factory(app, clie
     """After a verified fix the markers show the factory's new status; the other factories' encoded markers are
     kept from before (the data set carries them while their rows are unchanged)."""
     from factorysafe.actions.models import CorrectiveAction
-    from factorysafe.actions.rules import CapStatus
+    from factorysafe.actions.rules import HeadlineStatus
     from factorysafe.state import state
     from helpers_maps import marker_rows
 
@@ -57,7 +57,7 @@ def test_markers_follow_a_change_and_reencode_only_the_changed_factory(app, clie
     auth.logout()
 
     after = {row[2]: row for row in marker_rows(client)}
-    statuses = [s.value for s in CapStatus]
+    statuses = [s.value for s in HeadlineStatus]  # markers carry the headline status (CAP status or worse)
     assert statuses[before[changing.id][4]] == "behind_schedule"
     assert statuses[after[changing.id][4]] == "initial_cap_completed"
     assert after[steady.id] == before[steady.id]

@@ -84,18 +84,18 @@ def test_factory_page_shows_profile_status_and_actions_per_discipline(client, wo
     for text in ("Gazipur Behind Ltd", "Plot 1, Road 2, Gazipur Sadar", "2300", "Behind schedule",
                  "Exit blocked by cartons.", "ELEC-WIRING-HAPHAZARD", "STRUCT-CRACK", ">High<"):
         assert text in html, text
-    overdue_row = html.split(f'id="finding-{world["overdue_finding"]}"')[1].split("</tr>")[0]
+    overdue_row = html.split(f'id="finding-{world["overdue_finding"]}"')[1].split("</article>")[0]
     assert "badge-overdue" in overdue_row and (TODAY.fromordinal(TODAY.toordinal() - 10)).isoformat() in overdue_row
     assert "Fire doors delayed at the port." in overdue_row and "Approved" in overdue_row
-    verified_row = html.split(f'id="finding-{world["verified_finding"]}"')[1].split("</tr>")[0]
+    verified_row = html.split(f'id="finding-{world["verified_finding"]}"')[1].split("</article>")[0]
     assert (TODAY.fromordinal(TODAY.toordinal() - 70)).isoformat() in verified_row
     assert "badge-overdue" not in verified_row
 
 
 def test_owner_reported_fixes_are_shown_apart_from_verified_fixes(client, world):
     html = client.get(f"/factories/{world['behind']}").get_data(as_text=True)
-    reported_section = html.split("Reported fixed by the factory, not yet verified")[1].split("</table>")[0]
-    verified_section = html.split("Verified as corrected by an engineer")[1].split("</table>")[0]
+    reported_section = html.split("Reported fixed by the factory, not yet verified")[1].split("</section>")[0]
+    verified_section = html.split("Verified as corrected by an engineer")[1].split("</section>")[0]
     assert f'finding-{world["reported_finding"]}' in reported_section
     assert f'finding-{world["reported_finding"]}' not in verified_section
     assert f'finding-{world["verified_finding"]}' in verified_section

@@ -173,14 +173,25 @@ def summarise(today: dt.date, rows, factories: dict[int, tuple], weight: float |
     return result
 
 
-def factory_summaries(today: dt.date, factory_ids=None, *, states=None):
+def factory_summaries(today: dt.date, factory_ids=None, *, states=None, with_danger: bool = False):
     """Status and progress for many factories: {factory_id: summary dict}. Two queries in all.
 
     Progress weighs Pending verification by the ``PROGRESS_PENDING_WEIGHT`` setting, read here and
     nowhere else, so every page, API answer, export and PDF shows the same rate. ``states`` limits the
-    counts to findings of inspections in those states (``policy.visible_states`` of the reader)."""
-    rows = count_rows(today, factory_ids, states=states)
+    counts to findings of inspections in those states (``policy.visible_states`` of the reader); with
+    ``with_danger`` the summaries count open immediate-danger actions too (for ``rules.headline_status``)."""
+    rows = count_rows(today, factory_ids, states=states, with_danger=with_danger)
     return summarise(today, rows, status_inputs(factory_ids))
+
+
+def headline_of(summary: dict, evacuations) -> "HeadlineStatus":
+    """The headline status (``rules.headline_status``) of a summary of ``factory_summaries(..., with_danger=True)``
+    and the evacuations the reader sees (in force: not resumed)."""
+    from factorysafe.actions.rules import headline_status
+
+    return headline_status(summary["cap_status"], overdue=summary["overdue"],
+                           immediate_danger_open=summary.get("immediate_danger_open", 0),
+                           evacuation_in_force=any(e.resumed_on is None for e in evacuations))
 
 
 def _month_index(column):

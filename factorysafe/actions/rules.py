@@ -134,6 +134,12 @@ def deadline_state(status: ActionStatus | str, deadline: dt.date, today: dt.date
     return DeadlineState.ON_TIME
 
 
+def urgency_key(state: DeadlineState, immediate_danger: bool, deadline: dt.date, tiebreak: int = 0) -> tuple:
+    """Sort key of open items, most urgent first: overdue, then immediate danger, then the nearest deadline
+    (a worker's page lists what is late and dangerous before the rest)."""
+    return (not state.is_overdue, not immediate_danger, deadline, tiebreak)
+
+
 def is_overdue(status: ActionStatus | str, deadline: dt.date, today: dt.date) -> bool:
     """Overdue: ``deadline_state`` is OVERDUE or REPORTED_NOT_VERIFIED."""
     return deadline_state(status, deadline, today).is_overdue
@@ -201,6 +207,48 @@ def cap_status(
     if counts.overdue > 0:
         return CapStatus.BEHIND_SCHEDULE
     return CapStatus.ON_TRACK
+
+
+class HeadlineStatus(enum.StrEnum):
+    """What a factory's badge, map marker and API ``status`` say first: the CAP status, unless a fact that
+    matters more to a worker is true. Members are listed from the most to the least severe (``rank``)."""
+
+    EVACUATION = "evacuation_in_force"
+    IMMEDIATE_DANGER = "immediate_danger"
+    INELIGIBLE = "ineligible"
+    BEHIND_SCHEDULE = "behind_schedule"
+    CAP_PENDING = "cap_pending"
+    ON_TRACK = "on_track"
+    COMPLETED = "initial_cap_completed"
+
+    @property
+    def rank(self) -> int:
+        """Severity: higher is more severe (EVACUATION highest)."""
+        members = list(HeadlineStatus)
+        return len(members) - members.index(self)
+
+    @property
+    def label(self) -> str:
+        from factorysafe.labels import label
+
+        return label(self)
+
+
+def headline_status(cap: CapStatus | str, *, overdue: int = 0, immediate_danger_open: int = 0,
+                    evacuation_in_force: bool = False) -> HeadlineStatus:
+    """The one status a factory shows first (page badge, map marker, API ``status``): never milder than the
+    facts. An evacuation in force comes first, then open immediate-danger findings (their deadline is
+    "immediate", so they are overdue from the next day), then the CAP status, and any overdue action makes
+    it at least Behind schedule (also when the CAP is not agreed yet, or the initial CAP is completed but
+    new findings are overdue)."""
+    candidates = [HeadlineStatus(CapStatus(cap).value)]
+    if evacuation_in_force:
+        candidates.append(HeadlineStatus.EVACUATION)
+    if immediate_danger_open:
+        candidates.append(HeadlineStatus.IMMEDIATE_DANGER)
+    if overdue:
+        candidates.append(HeadlineStatus.BEHIND_SCHEDULE)
+    return max(candidates, key=lambda s: s.rank)
 
 
 # --- escalation ---------------------------------------------------------------------------------

@@ -239,7 +239,7 @@ def _factory_cap_page(factory, esc_form: EscalationForm | None = None, status: i
     day = today()
     states = policy.visible_states(current_user, factory.id)
     actions = queries.factory_actions(factory.id, day, **chosen, overdue=bool(form.overdue.data), states=states)
-    summary = queries.factory_summaries(day, [factory.id], states=states)[factory.id]
+    summary = queries.factory_summaries(day, [factory.id], states=states, with_danger=True)[factory.id]
     esc_inputs = queries.escalation_inputs(day, [factory.id]).get(factory.id)
     proposals = queries.escalation_proposals(day, _threshold(), [factory.id])
     if esc_form is None:
@@ -250,7 +250,7 @@ def _factory_cap_page(factory, esc_form: EscalationForm | None = None, status: i
     if error:
         flash(error, "error")
     return render_template("actions/factory_cap.html", factory=factory, actions=actions, form=form, summary=summary,
-                           today=day, deadline_state=deadline_state, esc_inputs=esc_inputs,
+                           headline=queries.headline_of(summary, factory.evacuations), today=day, deadline_state=deadline_state, esc_inputs=esc_inputs,
                            proposal=proposals[0] if proposals else None, esc_form=esc_form,
                            threshold=_threshold()), status
 

@@ -10,7 +10,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from factorysafe.actions.queries import factory_summaries
+from factorysafe.actions.queries import factory_summaries, headline_of
 from factorysafe import policy
 from factorysafe.policy import engineer_required, factory_or_403
 from factorysafe.db import db
@@ -91,8 +91,10 @@ def factory_list():
 @login_required
 def factory_detail(factory_id: int):
     factory = factory_or_403(factory_id)
-    summary = factory_summaries(today(), [factory.id], states=policy.visible_states(current_user, factory.id))[factory.id]
-    return render_template("factories/detail.html", factory=factory, summary=summary)
+    summary = factory_summaries(today(), [factory.id], states=policy.visible_states(current_user, factory.id),
+                                with_danger=True)[factory.id]
+    return render_template("factories/detail.html", factory=factory, summary=summary,
+                           headline=headline_of(summary, factory.evacuations))
 
 
 @bp.route("/manage/factories/new", methods=["GET", "POST"])

@@ -212,6 +212,13 @@ def current() -> Catalogue:
     return catalogue
 
 
+def title(code: str | None, lang: str = "en") -> str | None:
+    """The catalogue title of a hazard code in ``lang`` ("en" or "bn"), or None for no code or one not in the
+    catalogue (pages then show the code itself). The one lookup pages, the CAP page and the PDFs use."""
+    entry = current().get(code) if code else None
+    return entry.title(lang) if entry is not None else None
+
+
 # --- rules built on the catalogue -----------------------------------------------------------------
 class UnknownHazard(KeyError):
     pass

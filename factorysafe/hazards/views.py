@@ -38,7 +38,8 @@ def hazard_choices(language: str | None = None) -> list[tuple[str, str]]:
 
 @bp.app_context_processor
 def hazard_helpers():
-    return {"hazard_lang": lang, "hazard_entry": lambda code: cat.current().get(code) if code else None}
+    return {"hazard_lang": lang, "hazard_entry": lambda code: cat.current().get(code) if code else None,
+            "hazard_title": lambda code: cat.title(code, lang())}
 
 
 PANEL_LIMIT = 30  # rows a dashboard panel lists; the total is shown beside them

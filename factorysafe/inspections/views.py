@@ -355,7 +355,11 @@ def factory_inspections(factory_id: int):
     counts = dict(db.session.execute(sa.select(Finding.inspection_id, sa.func.count(Finding.id))
                                      .where(Finding.inspection_id.in_([i.id for i in inspections]))
                                      .group_by(Finding.inspection_id)).all())
-    return render_template("inspections/factory_history.html", factory=factory, inspections=inspections, counts=counts)
+    from factorysafe import audit
+
+    events = audit.factory_events(factory.id) if policy.is_engineer(current_user) else []
+    return render_template("inspections/factory_history.html", factory=factory, inspections=inspections, counts=counts,
+                           events=events)
 
 
 # --- photos ---------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from flask_babel import force_locale
 from factorysafe import policy
 from factorysafe.actions.models import ActionStatus, CorrectiveAction, DeadlineExtension, ExtensionStatus
 from factorysafe.actions.queries import is_overdue_sql
-from factorysafe.actions.rules import CapStatus
+from factorysafe.actions.rules import CapStatus, HeadlineStatus
 from factorysafe.db import db
 from factorysafe.errors import UserFacingError
 from factorysafe.labels import label
@@ -135,6 +135,8 @@ def factory_item(r: dict) -> dict:
         "registration_no": r["registration_no"],
         "cap_status": r["cap_status"].value,
         "cap_status_label": _label_en(r["cap_status"]),
+        "status": r["headline_status"].value,
+        "status_label": _label_en(r["headline_status"]),
         "district": r["district"],
         "division": r["division"],
         "upazila": r["upazila"],
@@ -302,6 +304,11 @@ def openapi_document() -> dict:
         "registration_no": {"type": "string", "description": "Registration (licence) number; empty when not given."},
         "cap_status": {"type": "string", "enum": services.STATUSES},
         "cap_status_label": {"type": "string", "enum": [label(s) for s in CapStatus]},
+        "status": {"type": "string", "enum": services.HEADLINE_STATUSES,
+                   "description": "What the factory shows first (page badge, map marker): an evacuation in force, "
+                                  "then open immediate danger, then the CAP status, at least behind_schedule when "
+                                  "any action is overdue."},
+        "status_label": {"type": "string", "enum": [label(s) for s in HeadlineStatus]},
         "district": _STR, "division": _STR, "upazila": _STR,
         "latitude": {"type": ["number", "null"]}, "longitude": {"type": ["number", "null"]},
         "progress": {"$ref": "#/components/schemas/Progress"},

@@ -7,8 +7,9 @@ from factorysafe.labels import (  # noqa: F401  (re-exported for the map's modul
     ACTION_STATUS, CAP_STATUS, DEADLINE_STATE, DISCIPLINE, EXTENSION_STATUS, INSPECTION_TYPE, SEVERITY, label,
 )
 
-# Marker colours by CAP status: one palette for markers, clusters and the legend (factorysafe.maps.palette).
+# Marker colours: one palette for markers, clusters and the legend (factorysafe.maps.palette).
 CAP_COLOURS = palette.CAP_COLOURS
+HEADLINE_COLOURS = palette.HEADLINE_COLOURS
 
 
 def discipline_label(value: str) -> str:

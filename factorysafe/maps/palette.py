@@ -6,7 +6,7 @@ else names a map colour.
 """
 from __future__ import annotations
 
-from factorysafe.actions.rules import CapStatus
+from factorysafe.actions.rules import CapStatus, HeadlineStatus
 
 # Marker, cluster and legend colour by CAP status: dark enough for white text (cluster counts) and for a 3:1
 # contrast with every district shade below (tests/test_maps_palette.py computes both).
@@ -18,9 +18,16 @@ CAP_COLOURS = {
     CapStatus.INELIGIBLE: "#212121",
 }
 
-# Worst first: a cluster takes the colour of its worst member.
-WORST_FIRST = (CapStatus.BEHIND_SCHEDULE, CapStatus.INELIGIBLE, CapStatus.CAP_PENDING, CapStatus.ON_TRACK,
-               CapStatus.COMPLETED)
+#: Marker, cluster and legend colour by headline status (``actions.rules.headline_status``: what a factory's badge,
+#: marker and API ``status`` say first): the CAP colours, and two for the facts that come before them.
+HEADLINE_COLOURS = {
+    HeadlineStatus.EVACUATION: "#6a1b9a",
+    HeadlineStatus.IMMEDIATE_DANGER: "#ad1457",
+    **{HeadlineStatus(s.value): c for s, c in CAP_COLOURS.items()},
+}
+
+# Worst first: a cluster takes the colour of its worst member (the headline statuses' own order of severity).
+WORST_FIRST = tuple(HeadlineStatus)
 
 MARKER_OUTLINE = "#ffffff"  # every marker and cluster has a white ring: it separates it from any shade
 DANGER_RING = "#ff6f00"  # immediate danger or evacuation in force
@@ -44,13 +51,13 @@ def district_shades() -> list[str]:
     return [NO_FACTORY_COLOUR] + [colour for _, colour in SHARE_CLASSES]
 
 
-def rank(status: CapStatus) -> int:
-    """0 for the worst status."""
-    return WORST_FIRST.index(status)
+def rank(status) -> int:
+    """0 for the worst status (a headline status, or a CAP status read as the headline it gives)."""
+    return WORST_FIRST.index(HeadlineStatus(getattr(status, "value", status)))
 
 
-def worst(statuses) -> CapStatus:
-    return min(statuses, key=rank)
+def worst(statuses) -> HeadlineStatus:
+    return HeadlineStatus(min(statuses, key=rank))
 
 
 def relative_luminance(colour: str) -> float:
@@ -67,5 +74,5 @@ def contrast_ratio(a: str, b: str) -> float:
 
 
 def js_palette() -> list[dict]:
-    """The statuses' colours and ranks for maps.js, in the order of ``CapStatus`` (the marker rows' index)."""
-    return [{"value": s.value, "colour": CAP_COLOURS[s], "rank": rank(s)} for s in CapStatus]
+    """The statuses' colours and ranks for maps.js, in the order of ``HeadlineStatus`` (the marker rows' index)."""
+    return [{"value": s.value, "colour": HEADLINE_COLOURS[s], "rank": rank(s)} for s in HeadlineStatus]

@@ -16,10 +16,10 @@ from folium.template import Template
 from jinja2.utils import htmlsafe_json_dumps
 
 from factorysafe import assets
-from factorysafe.actions.rules import CapStatus
+from factorysafe.actions.rules import CapStatus, HeadlineStatus
 from factorysafe.maps import geo, labels, palette
 from factorysafe.maps.palette import NO_FACTORY_COLOUR, SHARE_CLASSES, share_colour  # noqa: F401 (re-exported)
-from factorysafe.maps.services import DISCIPLINES, STATUSES, PublicData
+from factorysafe.maps.services import DISCIPLINES, HEADLINE_STATUSES, PublicData
 
 BANGLADESH_CENTRE = [23.75, 90.35]
 
@@ -180,7 +180,7 @@ def _marker_part(r: dict) -> tuple[str, str]:
     open[4], overdue[4]`` and ``evacuation date or 0, Bangla name]``."""
     # four decimals place a marker within about 11 m, enough on a map (the factory page gives the exact place)
     head = json.dumps([round(r["latitude"], 4), round(r["longitude"], 4), r["id"], r["name"],
-                       STATUSES.index(r["cap_status"].value), 1 if r["immediate_danger"] else 0,
+                       HEADLINE_STATUSES.index(r["headline_status"].value), 1 if r["immediate_danger"] else 0,
                        [r["open"][d] for d in DISCIPLINES], [r["overdue"][d] for d in DISCIPLINES]],
                       ensure_ascii=False, separators=(",", ":"))
     evac = r["evacuation"]
@@ -255,7 +255,7 @@ def map_i18n(districts: list[str], lang: str, behind: dict | None = None, total:
     bn = geo.district_names_bn() if lang == "bn" else {}
     behind, total = behind or {}, total or {}
     return htmlsafe_json_dumps({
-        "statuses": [{**p, "label": str(labels.CAP_STATUS[CapStatus(p["value"])])} for p in palette.js_palette()],
+        "statuses": [{**p, "label": labels.label(HeadlineStatus(p["value"]))} for p in palette.js_palette()],
         "lang": lang,
         "layers": {name: layer_url(name) for name in geo.LAYER_FILES},
         "districtStats": {d: [n, behind.get(d, 0)] for d, n in sorted(total.items())},

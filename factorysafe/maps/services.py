@@ -17,7 +17,7 @@ import pickle
 import time
 from dataclasses import dataclass, field, replace
 
-from factorysafe.actions.rules import CapStatus
+from factorysafe.actions.rules import CapStatus, HeadlineStatus, headline_status
 from factorysafe.db import utcnow
 from factorysafe.factories import rules, status
 from factorysafe.factories.models import STATUS_DISCIPLINES
@@ -29,6 +29,7 @@ from factorysafe.state import state
 DISCIPLINES = [d.value for d in Discipline]
 assert tuple(DISCIPLINES) == STATUS_DISCIPLINES
 STATUSES = [s.value for s in CapStatus]
+HEADLINE_STATUSES = [s.value for s in HeadlineStatus]  # what markers, badges and the API's ``status`` show
 #: Each request reads the rows written since this long before the previous read: a transaction that wrote its
 #: rows (``changed_at``, just before its commit) before that read but committed after it is not missed.
 OVERLAP = dt.timedelta(seconds=10)
@@ -160,6 +161,9 @@ def _rows(rows) -> list[dict]:
             evacuation=evac, immediate_danger=bool(m["immediate_danger_open"]) or evac is not None,
             published_inspections=m["published_inspections"], last_inspected_on=m["last_published_on"],
         )
+        r["headline_status"] = headline_status(r["cap_status"], overdue=m["overdue"],
+                                               immediate_danger_open=m["immediate_danger_open"],
+                                               evacuation_in_force=evac is not None)
         out.append(r)
     boundary = geo.join_districts(out)
     for r in out:
@@ -188,11 +192,11 @@ def public_evacuation_filter():
 
 # --- filtering, shared by the API and the map's server-side links --------------------------------------
 def filter_factories(rows: list[dict], *, district: str = "", cap_status: str = "", discipline: str = "",
-                     q: str = "", danger: bool = False) -> list[dict]:
+                     q: str = "", danger: bool = False, status: str = "") -> list[dict]:
     """Factories matching every given filter. ``district`` is the registered district; ``discipline`` keeps
-    factories with overdue actions in that discipline; ``q`` finds factories as ``factories.queries.search``
-    does (``factories.rules``: name in Latin or Bangla, address, upazila, district or registration number,
-    forgiving of spelling)."""
+    factories with overdue actions in that discipline; ``status`` is the headline status they show; ``q`` finds
+    factories as ``factories.queries.search`` does (``factories.rules``: name in Latin or Bangla, address,
+    upazila, district or registration number, forgiving of spelling)."""
     q = rules.normalise(q)
     district = district.strip().casefold()
     out = []
@@ -200,6 +204,8 @@ def filter_factories(rows: list[dict], *, district: str = "", cap_status: str = 
         if district and r["district"].casefold() != district:
             continue
         if cap_status and r["cap_status"].value != cap_status:
+            continue
+        if status and r["headline_status"].value != status:
             continue
         if discipline and not r["overdue"].get(discipline):
             continue

@@ -8,7 +8,7 @@ from flask import Response, abort, current_app, jsonify, render_template, reques
 from flask_babel import get_locale
 from flask_login import current_user
 
-from factorysafe.actions.rules import CapStatus
+from factorysafe.actions.rules import CapStatus, HeadlineStatus
 from factorysafe.cache import cache, factory_key, key as cache_key
 from factorysafe import assets
 from factorysafe.maps import geo, labels, pages, palette, render, services
@@ -22,7 +22,8 @@ LIST_LIMIT = 50
 
 @bp.app_context_processor
 def inject_labels():
-    return {"public_label": labels.label, "cap_colours": labels.CAP_COLOURS, "discipline_label": labels.discipline_label,
+    return {"public_label": labels.label, "status_colours": labels.HEADLINE_COLOURS, "map_palette": palette,
+            "discipline_label": labels.discipline_label,
             "public_ext": lambda s: str(labels.EXTENSION_STATUS.get(s, s)), "district_name": _district_name}
 
 
@@ -42,7 +43,7 @@ def _filters() -> dict:
     discipline = args.get("discipline", "")
     return {
         "q": args.get("q", "").strip()[:100],
-        "status": status if status in services.STATUSES else "",
+        "status": status if status in services.HEADLINE_STATUSES else "",
         "discipline": discipline if discipline in DISCIPLINES else "",
         "district": args.get("district", "").strip()[:60],
         "danger": args.get("danger") in ("1", "on", "true"),
@@ -75,13 +76,13 @@ def safety_map():
     lang = _lang()
     parts = _map_parts(data, lang)
     f = _filters()
-    matches = services.filter_factories(data.factories, district=f["district"], cap_status=f["status"],
-                                        discipline=f["discipline"], q=f["q"], danger=f["danger"])
+    matches = services.filter_factories(data.factories, district=f["district"],
+                                        discipline=f["discipline"], q=f["q"], danger=f["danger"], status=f["status"])
     districts = parts["districts"]
     bn = geo.district_names_bn() if lang == "bn" else {}
     return render_template(
         "maps/map.html", parts=parts, filters=f, matches=matches[:LIST_LIMIT], match_count=len(matches),
-        total=len(data.factories), districts=[(d, bn.get(d, d)) for d in districts], statuses=list(CapStatus),
+        total=len(data.factories), districts=[(d, bn.get(d, d)) for d in districts], statuses=list(HeadlineStatus),
         disciplines=DISCIPLINES, i18n=parts["i18n"], share_classes=palette.SHARE_CLASSES,
         no_factory_colour=palette.NO_FACTORY_COLOUR, palette=palette,
     )
@@ -159,7 +160,7 @@ def factory_page(factory_id: int):
     summary = services.public_factory(day, factory_id)
     if summary is None:
         abort(404)
-    context = pages.factory_context(factory_id, summary, day)
+    context = pages.factory_context(factory_id, summary, day, lang)
     html = render_template("maps/factory.html", f=summary, day=day, disciplines=DISCIPLINES,
                            district_geojson=geo.district_geojson(summary["boundary_district"] or summary["district"]),
                            **context)

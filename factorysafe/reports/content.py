@@ -51,10 +51,9 @@ def cap_audience(user, factory: Factory) -> str | None:
 # --- hazard titles (the catalogue is optional) ----------------------------------------------------
 def _hazard_title(code: str | None, lang: str) -> str:
     """Title of a hazard code from the hazard catalogue in ``lang``; a code not in it prints as itself."""
-    from factorysafe.hazards import get as get_hazard
+    from factorysafe.hazards.registry import title
 
-    entry = get_hazard(code) if code else None
-    return entry.title(lang) if entry is not None else (code or "")
+    return title(code, lang) or (code or "")
 
 
 # --- inspection report ----------------------------------------------------------------------------

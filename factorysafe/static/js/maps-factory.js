@@ -16,6 +16,6 @@
     }).addTo(map);
     layer.bringToBack();
   }
-  L.circleMarker([lat, lon], {radius: 9, color: "#fff", weight: 2, fillColor: "#c62828", fillOpacity: 1}).addTo(map);
+  L.circleMarker([lat, lon], {radius: 9, color: "#fff", weight: 2, fillColor: el.dataset.colour || "#c62828", fillOpacity: 1}).addTo(map);
   el.setAttribute("data-ready", "1");
 })();
