@@ -136,15 +136,20 @@ def _changed(text: str):
     return lambda b, a: _(text, what=_fields(b, a))
 
 
-def _complaint_status(b, a):
+def _complaint_status(value) -> str:
     from factorysafe.complaints.rules import ComplaintStatus
     from factorysafe.labels import label
 
     try:
-        status = label(ComplaintStatus(a.get("status")))
+        return label(ComplaintStatus(value))
     except ValueError:
-        status = "–"
-    return _("The report's status changed to: %(status)s.", status=status)
+        return "–"
+
+
+def _channel(value) -> str:
+    from factorysafe.labels import channel_label
+
+    return channel_label(value)
 
 
 def _user_update(b, a):
@@ -207,19 +212,24 @@ SENTENCES: dict[str, Callable[[dict, dict], str]] = {
     "follow_confirmed": lambda b, a: _("Someone confirmed following the factory."),
     "follow_ended": lambda b, a: _("Someone stopped following the factory."),
     "follow_expired": lambda b, a: _("A request to follow the factory expired without confirmation."),
-    # a worker's report (complaint)
-    "complaint_received": lambda b, a: _("A worker's report was received."),
-    "complaint_worker_message": lambda b, a: (_("The worker sent a message, with a photo.") if a.get("photo")
-                                              else _("The worker sent a message.")),
-    "complaint_confirmed": lambda b, a: _("The worker confirmed the fix."),
-    "complaint_disputed": lambda b, a: _("The worker says it is not fixed."),
-    "complaint_status": _complaint_status,
-    "complaint_handler_message": lambda b, a: _("The programme answered the worker."),
-    "complaint_factory": lambda b, a: _("The report was linked to a factory."),
-    "complaint_link_findings": lambda b, a: ngettext("The report was linked to %(num)d finding.",
-                                                     "The report was linked to %(num)d findings.",
+    # a worker's report (complaint): who did it is shown beside the sentence to handlers only
+    "complaint_received": lambda b, a: (
+        _("The worker reported the complaint (%(channel)s), with a photo.", channel=_channel(a.get("channel")))
+        if a.get("photo") else _("The worker reported the complaint (%(channel)s).", channel=_channel(a.get("channel")))),
+    "complaint_worker_message": lambda b, a: (_("The worker wrote a message with a photo.") if a.get("photo")
+                                              else _("The worker wrote a message.")),
+    "complaint_confirmed": lambda b, a: _("The worker confirmed that it is fixed."),
+    "complaint_disputed": lambda b, a: _("The worker said that it is not fixed: the complaint was reopened."),
+    "complaint_status": lambda b, a: _("The status changed from “%(before)s” to “%(after)s”.",
+                                       before=_complaint_status(b.get("status")), after=_complaint_status(a.get("status"))),
+    "complaint_handler_message": lambda b, a: _("The safety team wrote to the worker."),
+    "complaint_factory": lambda b, a: (_("The complaint was matched to a factory of the register.")
+                                       if a.get("factory_id") else _("The factory was removed from the complaint.")),
+    "complaint_link_findings": lambda b, a: ngettext("%(num)d finding was linked to the complaint.",
+                                                     "%(num)d findings were linked to the complaint.",
                                                      len(a.get("finding_ids") or [])),
-    "complaint_inspection": lambda b, a: _("A complaint inspection was opened for the report."),
+    "complaint_inspection": lambda b, a: _("A complaint inspection was created (no. %(id)s).",
+                                           id=a.get("inspection_id", "–")),
     # the database
     "seed_demo": lambda b, a: _("Demo data was loaded."),
     "reset_database": lambda b, a: _("The database was reset."),

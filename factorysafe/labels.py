@@ -20,6 +20,17 @@ ESCALATION_STAGE = {
     3: _l("Termination (ineligible)"),
 }
 
+# How a complaint arrived (a string column, not an enum).
+COMPLAINT_CHANNEL = {
+    "web": _l("Web form"),
+    "sms": _l("SMS"),
+}
+
+
+def channel_label(value) -> str:
+    text = COMPLAINT_CHANNEL.get(value)
+    return str(text) if text is not None else ("" if value is None else str(value))
+
 
 @functools.cache
 def _tables() -> dict:

@@ -184,7 +184,7 @@ def test_set_status_happy_bad_input_and_stale_version(app, client, build, handle
     assert c.status == ComplaintStatus.RESOLVED and c.outcome == "Gate unlocked during shifts."
     assert c.resolved_on == TODAY
     html = client.get(_url(cid)).get_data(as_text=True)
-    assert "changed the status from “Received” to “Resolved”" in html
+    assert "The status changed from “Received” to “Resolved”" in html
     # a resolved complaint may only be reopened
     assert re.findall(r'<option value="([a-z_]+)"', html.split('id="status-form"')[1].split("</form>")[0]) == [
         "under_review"]
@@ -232,7 +232,7 @@ def test_write_to_the_worker(app, client, build, handler):
         assert [(m.from_worker, m.body, m.handler_id) for m in c.messages] == [
             (False, "Which gate, front or back?", handler.id)]
     html = client.get(_url(cid)).get_data(as_text=True)
-    assert "handler@example.test wrote to the worker." in html
+    assert "handler@example.test: The safety team wrote to the worker." in html
 
 
 # --- factory ------------------------------------------------------------------------------------------
@@ -257,7 +257,7 @@ def test_match_to_a_factory(app, client, build, handler):
     c = _get(app, cid)
     assert c.factory_id == factory.id and c.withhold_factory is False
     html = client.get(_url(cid)).get_data(as_text=True)
-    assert "matched the complaint to the factory Match Me Apparels" in html
+    assert "The complaint was matched to a factory of the register." in html
     assert "The factory&#39;s name is shown" in html or "The factory's name is shown" in html
 
 
@@ -283,7 +283,7 @@ def test_link_findings_handler_sees_no_drafts(app, client, build, handler):
     with app.app_context():
         assert [f.id for f in db.session.get(Complaint, cid).findings] == [published.id]
     html = client.get(_url(cid)).get_data(as_text=True)
-    assert "linked 1 finding to the complaint." in html
+    assert "1 finding was linked to the complaint." in html
     # a handler makes no inspection
     resp = client.post(_url(cid, "inspection"), data={"inspection-version": _version(app, cid)})
     assert resp.status_code == 403
@@ -340,7 +340,7 @@ def test_engineer_makes_a_complaint_inspection_links_its_findings_and_resolves(a
     assert resp.status_code in (302, 303), resp.get_data(as_text=True)[:2000]
     assert client.post(_url(cid, "inspection"), data={"inspection-version": _version(app, cid)}).status_code == 409
     html = client.get(_url(cid)).get_data(as_text=True)
-    assert "Diagonal crack in column C4" in html and "created a complaint inspection" in html
+    assert "Diagonal crack in column C4" in html and "A complaint inspection was created" in html
     from factorysafe.inspections.models import Finding
 
     with app.app_context():

@@ -14,11 +14,12 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from factorysafe.complaints.rules import ComplaintCategory, ComplaintStatus
 from factorysafe.complaints.services import MAX_SHORT, MAX_TEXT
+from factorysafe.labels import COMPLAINT_CHANNEL
 from factorysafe.forms import VersionField
 from factorysafe.labels import lazy_label
 
 #: How a complaint arrived (``Complaint.channel``).
-CHANNELS = (("web", _l("Web form")), ("sms", _l("SMS")))
+CHANNELS = tuple(COMPLAINT_CHANNEL.items())
 
 
 def choices(pairs) -> list[SelectChoice]:

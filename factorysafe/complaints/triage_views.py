@@ -8,7 +8,7 @@ from __future__ import annotations
 from functools import wraps
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale, gettext as _, lazy_gettext as _l, ngettext
+from flask_babel import force_locale, gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from factorysafe import policy
@@ -231,50 +231,14 @@ def manage_inspection(complaint_id: int):
 
 
 # --- the history, in sentences ---------------------------------------------------------------------
-def _status_label(value) -> str:
-    try:
-        return label(ComplaintStatus(value))
-    except ValueError:
-        return str(value)
-
-
 def _sentence(ev) -> str:
-    """One audit event about a complaint as a sentence in the reader's language."""
-    who = ev.actor_email if ev.actor_id or ev.actor_ref else None
-    before, after = ev.before_data, ev.after_data
-    if ev.verb == "complaint_received":
-        channel = dict(CHANNELS).get(after.get("channel"), after.get("channel", ""))
-        if after.get("photo"):
-            return _("The worker reported the complaint (%(channel)s), with a photo.", channel=channel)
-        return _("The worker reported the complaint (%(channel)s).", channel=channel)
-    if ev.verb == "complaint_worker_message":
-        if after.get("photo"):
-            return _("The worker wrote a message with a photo.")
-        return _("The worker wrote a message.")
-    if ev.verb == "complaint_confirmed":
-        return _("The worker confirmed that it is fixed.")
-    if ev.verb == "complaint_disputed":
-        return _("The worker said that it is not fixed: the complaint was reopened.")
-    who = who or _("The system")
-    if ev.verb == "complaint_status":
-        return _("%(who)s changed the status from “%(before)s” to “%(after)s”.", who=who,
-                 before=_status_label(before.get("status")), after=_status_label(after.get("status")))
-    if ev.verb == "complaint_handler_message":
-        return _("%(who)s wrote to the worker.", who=who)
-    if ev.verb == "complaint_factory":
-        from factorysafe.factories.models import Factory
+    """One audit event about a complaint, as the one home of history words says it (``history.describe``),
+    after who did it: handlers see their colleagues' names; the worker is never named."""
+    from factorysafe.history import describe
 
-        factory = db.session.get(Factory, after["factory_id"]) if after.get("factory_id") else None
-        if factory is None:
-            return _("%(who)s removed the factory from the complaint.", who=who)
-        return _("%(who)s matched the complaint to the factory %(name)s.", who=who, name=factory.name)
-    if ev.verb == "complaint_link_findings":
-        n = len(after.get("finding_ids") or [])
-        return ngettext("%(who)s linked %(num)d finding to the complaint.",
-                        "%(who)s linked %(num)d findings to the complaint.", n, who=who)
-    if ev.verb == "complaint_inspection":
-        return _("%(who)s created a complaint inspection (no. %(id)s).", who=who, id=after.get("inspection_id"))
-    return _("%(who)s: %(what)s", who=who, what=ev.verb.replace("_", " "))
+    who = ev.actor_email if ev.actor_id or ev.actor_ref else None
+    text = describe(ev).text
+    return _("%(who)s: %(what)s", who=who, what=text) if who else text
 
 
 # --- dashboard ------------------------------------------------------------------------------------
