@@ -11,6 +11,8 @@ def init_app(app) -> None:
     from factorysafe.actions.blueprint import bp as actions
     from factorysafe.auth import admin_views as _admin_views, password_views as _password_views  # noqa: F401
     from factorysafe.auth.blueprint import bp as accounts
+    from factorysafe.complaints import channel_views as _channel_views  # noqa: F401 - SMS, register, poster
+    from factorysafe.complaints.blueprint import bp as complaints
     from factorysafe.factories import views as _factories_views  # noqa: F401
     from factorysafe.factories.blueprint import bp as factories
     from factorysafe.hazards import views as _hazards_views  # noqa: F401
@@ -22,7 +24,7 @@ def init_app(app) -> None:
     from factorysafe.reports import views as _reports_views  # noqa: F401
     from factorysafe.reports.blueprint import bp as reports
 
-    for bp in (factories, inspections, hazards, actions, maps, reports, accounts):
+    for bp in (factories, inspections, hazards, actions, maps, reports, accounts, complaints):
         app.register_blueprint(bp)
     from factorysafe.web import install_panels
 
