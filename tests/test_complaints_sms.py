@@ -214,3 +214,33 @@ def test_reports_per_sender_are_rate_limited(app, client):
     assert post("+8801899999999").status_code == 200  # another sender is counted apart
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Complaint.id))) == 3
+
+
+def test_every_fixed_answer_fits_three_parts_unclipped_in_both_languages(app):
+    """The answers' own words (receipt code and number at their longest) need no clipping: only a handler's
+    long outcome is cut."""
+    from flask_babel import force_locale
+    from flask_babel import gettext as _
+
+    code = rules.format_receipt("9" * rules.RECEIPT_DIGITS)
+    for lang in ("en", "bn"):
+        with app.test_request_context(), force_locale(lang):
+            longest = max((s.label for s in ComplaintStatus), key=len)
+            answers = [
+                _("Complaint received. Your receipt code: %(code)s. Keep it secret and safe. To see what happens, "
+                  "send STATUS and the code to this number.", code=code),
+                _("That factory code is not right. Send REPORT, the code on the factory gate poster, then what "
+                  "is wrong. Example: REPORT 250 exit locked"),
+                _("Write what is wrong after the factory code. Example: REPORT 250 exit locked"),
+                _("To report danger, send REPORT, the factory code and what is wrong. To follow a report, send "
+                  "STATUS and your receipt code."),
+                _("Complaint %(number)s: %(status)s.", number="C-2026-123456", status=longest),
+                _("No complaint has this receipt code. Check the code against your note."),
+                services.receipt_problem_message(rules.ReceiptProblem.CHECK),
+                services.receipt_problem_message(rules.ReceiptProblem.LENGTH),
+            ]
+            for answer in answers:
+                assert sms.segments(answer) <= sms.MAX_SEGMENTS, (lang, len(answer), answer)
+                assert sms.clip(answer) == answer
+            if lang == "bn":
+                assert sms.segments(answers[0]) >= 2 and not sms.is_gsm7(answers[0])

@@ -19,6 +19,7 @@ from typing import Callable
 import segno
 from flask import current_app
 from flask_babel import force_locale
+from flask_babel import gettext as _
 from markupsafe import Markup
 
 from factorysafe.complaints import rules, sms
@@ -82,14 +83,15 @@ def fingerprint(content: dict) -> str:
 def render_poster(content: dict) -> bytes:
     """The poster's PDF: one half per language, rendered in that language, on one A4 page."""
     env = current_app.jinja_env
-    halves = []
+    halves, code_labels = [], []
     for lang in LANGS:
         with force_locale(lang):
+            code_labels.append(_("Factory code"))
             halves.append(Markup(env.get_template(TEMPLATES[1]).render(
                 c=content, lang=lang, keyword=sms.POSTER_KEYWORD[lang],
                 code=bangla_digits(content["code"]) if lang == "bn" else content["code"])))
     html = env.get_template(TEMPLATES[0]).render(c=content, halves=halves, qr=qr_svg_uri(content["url"]),
-                                                 code_bn=bangla_digits(content["code"]),
+                                                 code_bn=bangla_digits(content["code"]), code_labels=code_labels,
                                                  font_dir=FONT_DIR.as_uri())
     from weasyprint import HTML  # about 25 MB once imported: loaded by the first render, as in reports.pdf
     from weasyprint.text.fonts import FontConfiguration
