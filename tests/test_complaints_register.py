@@ -171,8 +171,15 @@ def test_api_lists_the_same_fields_with_filters_and_paging(client, world):
         assert resp.status_code == 400 and resp.get_json()["error"]["status"] == 400, bad
 
 
-def test_openapi_document_describes_complaints(client):
+def test_openapi_document_describes_complaints(client, world):
+    import jsonschema
+    from openapi_spec_validator import validate
+
     doc = client.get("/api/v1/openapi.json").get_json()
+    validate(doc)
+    answer = client.get("/api/v1/complaints?limit=3").get_json()
+    jsonschema.Draft202012Validator({"$ref": "#/components/schemas/ComplaintPage",
+                                     "components": doc["components"]}).validate(answer)
     assert "/api/v1/complaints" in doc["paths"]
     props = doc["components"]["schemas"]["Complaint"]["properties"]
     assert sorted(props) == sorted(queries.PUBLIC_FIELDS)
