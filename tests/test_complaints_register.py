@@ -189,3 +189,22 @@ def test_openapi_document_describes_complaints(client, world):
 def test_open_data_page_names_the_complaints_file(client):
     page = client.get("/open-data?lang=en").get_data(as_text=True)
     assert "/exports/complaints.csv" in page and "/api/v1/complaints" in page
+
+
+def test_factory_page_counts_follow_a_new_complaint_despite_the_page_cache(app, client, build):
+    """Visitors get the factory page from the cache; a complaint that names the factory (an audited change of
+    it) makes the next visitor's page count it."""
+    from factorysafe.complaints import services
+    from factorysafe.db import db
+    from factorysafe.factories.models import Factory
+
+    factory = build.factory()
+    build.inspection(factory)
+    url = f"/factories/{factory.id}?lang=en"
+    assert "No complaint names this factory" in _section(client.get(url).get_data(as_text=True))
+    assert "No complaint names this factory" in _section(client.get(url).get_data(as_text=True))  # cached
+    with app.test_request_context():
+        services.submit(category="cracks", description="crack", factory=db.session.get(Factory, factory.id),
+                        show_factory=True, today=rules.month_span("2026-11")[0])
+        db.session.commit()
+    assert "Complaints that name this factory: 1" in _text(_section(client.get(url).get_data(as_text=True)))

@@ -201,7 +201,8 @@ def test_no_secret_configured_means_no_endpoint(client, app):
     assert resp.status_code == 404
 
 
-def test_reports_per_sender_are_rate_limited(app, client):
+def test_reports_per_sender_are_rate_limited(app, client, caplog):
+    caplog.set_level("DEBUG")
     app.config.update(SMS_INBOUND_SECRET=SECRET, COMPLAINT_REPORT_RATE_LIMIT="2/hour")  # read per request
 
     def post(sender):
@@ -214,6 +215,8 @@ def test_reports_per_sender_are_rate_limited(app, client):
     assert post("+8801899999999").status_code == 200  # another sender is counted apart
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Complaint.id))) == 3
+    for form in (PHONE, "8801712345678", "01712345678", "01899999999"):  # no log line names a sender
+        assert form not in caplog.text
 
 
 def test_every_fixed_answer_fits_three_parts_unclipped_in_both_languages(app):
