@@ -12,6 +12,7 @@ def init_app(app) -> None:
     from factorysafe.auth import admin_views as _admin_views, password_views as _password_views  # noqa: F401
     from factorysafe.auth.blueprint import bp as accounts
     from factorysafe.complaints import channel_views as _channel_views  # noqa: F401 - SMS, register, poster
+    from factorysafe.complaints import views as _complaints_views  # noqa: F401 - the worker's side
     from factorysafe.complaints.blueprint import bp as complaints
     from factorysafe.factories import views as _factories_views  # noqa: F401
     from factorysafe.factories.blueprint import bp as factories
@@ -23,8 +24,10 @@ def init_app(app) -> None:
     from factorysafe.maps.blueprint import bp as maps
     from factorysafe.reports import views as _reports_views  # noqa: F401
     from factorysafe.reports.blueprint import bp as reports
+    from factorysafe.subscriptions import views as _subscriptions_views  # noqa: F401
+    from factorysafe.subscriptions.blueprint import bp as subscriptions
 
-    for bp in (factories, inspections, hazards, actions, maps, reports, accounts, complaints):
+    for bp in (factories, inspections, hazards, actions, maps, reports, accounts, complaints, subscriptions):
         app.register_blueprint(bp)
     from factorysafe.web import install_panels
 

@@ -151,6 +151,30 @@ def reminders_command(today_s, days):
         click.echo("SMTP_HOST is not configured: messages stay in the outbox, none sent.")
 
 
+@bp.cli.command("notify-followers")
+@click.option("--today", "today_s", default=None, help="Pretend today is this date (YYYY-MM-DD).")
+def notify_followers_command(today_s):
+    """E-mail each confirmed follower of a factory what changed since its last e-mail (at most one a day)."""
+    from factorysafe.subscriptions.services import notify_followers
+
+    try:
+        day = dt.date.fromisoformat(today_s) if today_s else dt.date.today()
+    except ValueError:
+        raise click.BadParameter("use YYYY-MM-DD", param_hint="--today") from None
+    new = notify_followers(day)
+    db.session.commit()
+    click.echo(f"{len(new)} new message(s) to followers written to the outbox for {day.isoformat()}.")
+    if current_app.config.get("SMTP_HOST"):
+        try:
+            sent = services.send_outbox()
+        except (OSError, smtplib.SMTPException) as exc:
+            db.session.rollback()
+            raise click.ClickException(f"SMTP sending failed ({exc}); unsent messages stay in the outbox.") from None
+        click.echo(f"{sent} message(s) sent by SMTP.")
+    else:
+        click.echo("SMTP_HOST is not configured: messages stay in the outbox, none sent.")
+
+
 @bp.cli.group("audit")
 def audit_group():
     """The tamper-evident audit trail."""

@@ -72,6 +72,7 @@ class Defaults:
     PRODUCTION = False  # a real deployment: seed-demo refuses to run and demo accounts cannot sign in
     INVITE_TOKEN_HOURS = 7 * 24  # how long an invitation link works
     RESET_TOKEN_MINUTES = 60  # how long a password reset link works
+    FOLLOW_CONFIRM_HOURS = 72  # how long the link confirming a request to follow a factory works
     DEMO_CHECK_SECONDS = 60  # how often pages re-check whether the database holds demo accounts (for the banner)
     SESSION_COOKIE_HTTPONLY = True  # scripts cannot read the session cookie
     SESSION_COOKIE_SAMESITE = "Lax"  # other sites' forms and scripts do not send it
@@ -80,6 +81,7 @@ class Defaults:
     LOGIN_RATE_LIMIT = "5/minute;20/hour"  # failed sign-ins per e-mail address and IP address; then 429 until it passes
     LOGIN_IP_RATE_LIMIT = "30/minute;200/hour"  # failed sign-ins per IP address, whatever the e-mail address
     ACCOUNT_LINK_RATE_LIMIT = "10/minute;50/hour"  # per IP: forgot-password requests, invitation and reset forms sent
+    FOLLOW_RATE_LIMIT = "5/minute;30/hour"  # per IP: requests to follow a factory by e-mail (each may send a mail)
     PDF_RENDER_RATE_LIMIT = "6/minute"  # PDF reports rendered (not served from the cache) per IP for anonymous visitors
     # Workers' complaints (``factorysafe.complaints``). Counted per client IP in the rate limiter's storage only,
     # where the address is hashed; nothing about the client is stored with a complaint.

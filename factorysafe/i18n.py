@@ -45,6 +45,10 @@ AUDIT_VERBS = {
     "amend_inspection": _l("amend inspection"),
     "amend_finding": _l("amend finding"),
     "deadline_moved": _l("deadline moved"),
+    "follow_requested": _l("asked to follow a factory"),
+    "follow_confirmed": _l("confirmed following a factory"),
+    "follow_ended": _l("stopped following a factory"),
+    "follow_expired": _l("request to follow a factory expired"),
 }
 
 

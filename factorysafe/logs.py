@@ -8,6 +8,11 @@ With ``LOG_JSON`` (on under ``make serve``) every log line is one JSON object on
 carrying the request id of the request it was written in, and each request writes one access line
 (method, path, status, duration in ms, request id). The path is logged without its query string (which
 may carry tokens), and no request or response body is ever logged.
+
+Workers' routes (``ANONYMOUS_PATHS``: reporting danger, a factory's short link, SMS intake) are anonymous by
+design: the development server's request line (werkzeug's, which starts with the client's address) is written
+for them with "-" in place of the address (:class:`AnonymousClientFilter`). The app's own access line never
+holds an address or user agent.
 """
 from __future__ import annotations
 
@@ -22,6 +27,10 @@ from flask import g, has_request_context, request
 REQUEST_ID_HEADER = "X-Request-ID"
 _SANE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:+=/-]{0,127}")
 ACCESS_LOGGER = "factorysafe.access"
+#: Paths whose requests must leave no client address in any log line (workers' complaints).
+ANONYMOUS_PATHS = ("/report", "/f", "/sms")
+_REQUEST_LINE = re.compile(r'"[A-Z]+ (\S+)')
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")  # werkzeug colours the request line of errors in a terminal
 
 
 def request_id_from(incoming: str | None) -> str:
@@ -88,6 +97,35 @@ def install_json_logging(level: str = "INFO", stream=None) -> logging.Handler:
     return handler
 
 
+def is_anonymous_path(path: str) -> bool:
+    """Is ``path`` (a query string allowed) one of ``ANONYMOUS_PATHS`` or below one?"""
+    path = path.split("?", 1)[0]
+    return any(path == p or path.startswith(p + "/") for p in ANONYMOUS_PATHS)
+
+
+class AnonymousClientFilter(logging.Filter):
+    """werkzeug's request lines ("203.0.113.7 - - [date] "GET /report HTTP/1.1" 200 -") of anonymous paths are
+    written with "-" for the client's address."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a malformed record is logging's business, not ours
+            return True
+        line = _REQUEST_LINE.search(_ANSI.sub("", message))
+        if line and is_anonymous_path(line.group(1)):
+            record.msg = "-" + message[len(message.split(" ", 1)[0]):] if " " in message else "-"
+            record.args = ()
+        return True
+
+
+def install_anonymous_filter() -> None:
+    """Once per process: werkzeug's logger anonymises the request lines of ``ANONYMOUS_PATHS``."""
+    logger = logging.getLogger("werkzeug")
+    if not any(isinstance(f, AnonymousClientFilter) for f in logger.filters):
+        logger.addFilter(AnonymousClientFilter())
+
+
 def _start_request() -> None:
     g.request_id = request_id_from(request.headers.get(REQUEST_ID_HEADER))
     g.request_started = time.perf_counter()
@@ -110,6 +148,7 @@ def _access_line(response):
 
 
 def init_app(app) -> None:
+    install_anonymous_filter()
     # First of the before_request hooks, so every later hook and view logs with the id.
     app.before_request_funcs.setdefault(None, []).insert(0, _start_request)
     if app.config["LOG_JSON"]:

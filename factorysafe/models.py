@@ -23,3 +23,7 @@ __all__ = [
     "FindingOrigin", "Inspection", "InspectionState", "InspectionType", "OutboxMessage", "Photo", "Role",
     "Severity", "User", "complaint_findings", "factory_owners", "inspection_engineers",
 ]
+
+from factorysafe.subscriptions.models import Subscription  # noqa: E402 - kept apart: merges stay line-local
+
+__all__ += ["Subscription"]

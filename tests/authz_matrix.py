@@ -189,6 +189,7 @@ ROUTES: dict[str, dict[str, Profile]] = {
     # public map, pages, open data, API
     "/map": {"GET": PUBLIC},
     "/map/markers.json": {"GET": PUBLIC},
+    "/map/progress.svg": {"GET": PUBLIC},
     "/open-data": {"GET": PUBLIC},
     "/factories/<int:factory_id>": {"GET": PUBLIC_FACTORY},
     "/factories/<int:factory_id>/findings.csv": {"GET": PUBLIC_FACTORY},

@@ -128,5 +128,7 @@ class OutboxMessage(db.Model):
     recipient: Mapped[str] = mapped_column(sa.String(254), index=True)
     subject: Mapped[str] = mapped_column(sa.String(300))
     body: Mapped[str] = mapped_column(sa.Text)
+    headers: Mapped[str] = mapped_column(sa.Text, default="", server_default="",
+                                         doc="JSON object of extra headers (List-Unsubscribe of followers' e-mails).")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[dt.datetime | None] = mapped_column()

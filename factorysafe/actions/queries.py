@@ -20,8 +20,8 @@ from factorysafe.actions.rules import (
 from factorysafe.db import db
 from factorysafe.auth.models import Role, User
 from factorysafe.factories.models import Factory, factory_owners
-from factorysafe.inspections.models import Discipline, Finding, FindingOrigin
-from factorysafe.policy import states_sql
+from factorysafe.inspections.models import Discipline, Finding, FindingOrigin, Inspection
+from factorysafe.policy import PUBLIC_STATES, public_sql, states_sql
 
 
 # --- the rules of ``actions.rules`` as SQL (the only place they are written as SQL) -------------
@@ -181,6 +181,35 @@ def factory_summaries(today: dt.date, factory_ids=None, *, states=None):
     counts to findings of inspections in those states (``policy.visible_states`` of the reader)."""
     rows = count_rows(today, factory_ids, states=states)
     return summarise(today, rows, status_inputs(factory_ids))
+
+
+def _month_index(column):
+    """A date column as a month number (year * 12 + month - 1), the same in SQLite and PostgreSQL; NULL stays NULL."""
+    # literal numbers, not bound parameters: PostgreSQL matches the GROUP BY expression to the selected one
+    return (sa.cast(sa.extract("year", column), sa.Integer) * sa.literal_column("12")
+            + sa.cast(sa.extract("month", column), sa.Integer) - sa.literal_column("1"))
+
+
+def progress_history_rows(factory_ids=None, *, states=None):
+    """What the progress-over-time chart needs, in ONE grouped query over the initial findings' actions:
+    tuples (discipline value, status value, month reported fixed, month verified, first inspection month, count).
+
+    Months are ``year * 12 + month - 1`` (None when the date is not set). ``summarise`` counts the same actions
+    (initial findings of inspections in ``states``), so the chart ends where the progress figure stands."""
+    ca, f = CorrectiveAction, Finding
+    reported, verified = _month_index(ca.reported_fixed_on), _month_index(ca.verified_on)
+    stmt = (sa.select(sa.type_coerce(f.discipline, sa.String), sa.type_coerce(ca.status, sa.String), reported,
+                      verified, sa.func.min(_month_index(Inspection.inspected_on)), sa.func.count())
+            .select_from(f).join(ca, ca.finding_id == f.id).join(Inspection, Inspection.id == f.inspection_id)
+            .where(f.origin == FindingOrigin.INITIAL)
+            .group_by(f.discipline, ca.status, reported, verified))
+    if states is not None and set(states) == set(PUBLIC_STATES):
+        stmt = stmt.where(public_sql(Inspection))
+    elif states is not None:
+        stmt = stmt.where(Inspection.state.in_(list(states)))
+    if factory_ids is not None:
+        stmt = stmt.where(f.factory_id.in_(list(factory_ids)))
+    return db.session.connection().execute(stmt).all()
 
 
 def status_of(factory_id: int, today: dt.date, **kw) -> CapStatus:

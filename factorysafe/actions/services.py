@@ -10,6 +10,7 @@ the user; nothing is changed when they are raised (checks run before any mutatio
 from __future__ import annotations
 
 import datetime as dt
+import json
 import smtplib
 from email.message import EmailMessage
 from typing import BinaryIO, Iterable
@@ -391,6 +392,8 @@ def send_outbox() -> int:
             em["From"] = current_app.config["MAIL_FROM"]
             em["To"] = m.recipient
             em["Subject"] = m.subject
+            for name, value in (json.loads(m.headers) if m.headers else {}).items():
+                em[name] = value
             em.set_content(m.body)
             smtp.send_message(em)
             m.sent_at = utcnow()

@@ -33,6 +33,7 @@ from factorysafe.db import db
 from factorysafe.factories.models import Factory
 from factorysafe.inspections.models import Discipline, Finding, FindingOrigin, Inspection, Severity
 from factorysafe.labels import label
+from factorysafe.reports import charts
 
 
 
@@ -209,4 +210,6 @@ def _cap_content(factory_id: int, audience: str, lang: str, today: dt.date, stat
         },
         "groups": list(groups.values()),
         "new_origin": FindingOrigin.NEW.value,
+        # progress over time (``reports.charts``): ends on ``progress_overall`` and the disciplines' rates above
+        "history": charts.factory_history(factory_id, today, states),
     }

@@ -11,7 +11,7 @@ from factorysafe.factories.models import Factory
 from factorysafe.inspections.models import Inspection
 from factorysafe.reports import content, pdf
 from factorysafe.reports.blueprint import bp
-from factorysafe.reports.labels import LANGS
+from factorysafe.reports.labels import LANGS, Formats
 from factorysafe.web import today
 
 
@@ -70,3 +70,60 @@ def cap_report(factory_id: int):
     lang = _lang()
     data = content.cap_content(factory.id, audience, lang, today(), policy.visible_states(current_user, factory.id))
     return _send("cap", factory.id, "cap.html", data, f"cap-factory-{factory.id}-{lang}.pdf")
+
+
+# --- progress charts, drawn where a template asks (factory page, map, CAP PDF) ---------------------------------
+@bp.app_template_global("factory_progress_chart")
+def factory_progress_chart(factory_id: int):
+    """The public factory page's chart: published inspections only (the page is cached per factory and day)."""
+    from flask_babel import get_locale
+    from markupsafe import Markup
+
+    from factorysafe.reports import charts
+
+    history = charts.factory_history(factory_id, today(), policy.PUBLIC_STATES)
+    return Markup(charts.chart_svg(history, str(get_locale() or "en"), element_id="factory-progress-chart"))
+
+
+@bp.route("/map/progress.svg")
+def programme_progress_chart():
+    """The map's chart of every public factory, as an image the page loads after itself (``loading=lazy``): the
+    months come from one grouped query over every published finding (seconds on a large programme, once a day),
+    which must never hold up the map. Kept in the shared cache for the public data set's content (which changes
+    whenever any factory's progress does), the language and the day; revalidated by ETag."""
+    from flask import Response, request
+    from flask_babel import get_locale
+
+    from factorysafe.cache import cache, key
+    from factorysafe.maps import services
+    from factorysafe.reports import charts
+
+    day, lang = today(), str(get_locale() or "en")
+    data_key = services.public_data(day).key
+    etag = f"{data_key}-{lang}-{day.isoformat()}"
+    if request.if_none_match.contains(etag):
+        response = Response(status=304)
+    else:
+        ck = key("programme-progress-chart", data_key, lang, day.isoformat())
+        svg = cache.get(ck)
+        if svg is None:
+            svg = charts.chart_svg(charts.programme_history(day), lang, programme=True,
+                                   element_id="programme-progress-chart")
+            cache.set(ck, svg)
+        response = Response(svg, mimetype="image/svg+xml")
+    response.set_etag(etag)
+    response.cache_control.public = True
+    response.cache_control.no_cache = True
+    response.vary.add("Accept-Language")
+    response.vary.add("Cookie")
+    return response
+
+
+@bp.app_template_global("report_progress_chart")
+def report_progress_chart(history: dict, lang: str):
+    """The CAP PDF's chart from the history in its content (``content.cap_content``), figures in its digits."""
+    from markupsafe import Markup
+
+    from factorysafe.reports import charts
+
+    return Markup(charts.chart_svg(history, lang, element_id="cap-progress-chart", digits=Formats(lang).num))
