@@ -27,7 +27,8 @@ def init_db_command() -> None:
 
 @bp.cli.command("create-user")
 @click.argument("email")
-@click.option("--role", required=True, type=click.Choice(["admin", "engineer", "owner"]), help="The account's role.")
+@click.option("--role", required=True, type=click.Choice(["admin", "engineer", "owner", "handler"]),
+              help="The account's role (handler: triages workers' complaints).")
 @click.option("--factory", "factory_ids", multiple=True, type=int, help="Factory id the owner owns (repeatable).")
 @click.option("--name", default="", help="Display name.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input instead of prompting.")

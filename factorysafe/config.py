@@ -28,6 +28,9 @@ class Defaults:
     PHOTO_MAX_PIXELS = 60_000_000  # larger images are refused as decompression bombs
     PHOTO_MAX_DISTANCE_M = 1000  # flag photos taken further than this from the factory
     PHOTO_MAX_DAYS_FROM_DATE = 3  # flag photos taken this many days from the inspection date
+    # A submitted inspection is published only after another engineer (not its creator nor on its team)
+    # approved it; an amendment after the approval needs a new one. Off: a one-engineer programme publishes alone.
+    REVIEW_REQUIRED = True
     PROGRESS_PENDING_WEIGHT = 0.0  # how much "Pending verification" counts in progress rates
     ESCALATION_OVERDUE_DAYS = 30  # critical actions overdue this long propose escalation
     REQUALIFY_MONTHS = 18  # an ineligible factory may requalify after this

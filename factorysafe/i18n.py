@@ -40,6 +40,7 @@ AUDIT_VERBS = {
     "update_inspection": _l("update inspection"),
     "submit_inspection": _l("submit inspection"),
     "publish_inspection": _l("publish inspection"),
+    "review_inspection": _l("review inspection"),
     "add_finding": _l("add finding"),
     "update_finding": _l("update finding"),
     "amend_inspection": _l("amend inspection"),
@@ -58,6 +59,27 @@ def audit_verb(verb: str) -> str:
     return str(text) if text is not None else verb.replace("_", " ")
 
 
+BANGLA_DIGITS = str.maketrans("0123456789", "০১২৩৪৫৬৭৮৯")
+
+
+def format_day(value, with_time: bool = False) -> str:
+    """A date (or date and time, UTC) as the app prints it everywhere: ISO order, YYYY-MM-DD (never the
+    ambiguous mm/dd/yyyy), in Bangla with Bangla digits; "–" for none. The ``|date`` filter."""
+    import datetime as dt
+
+    from flask_babel import get_locale
+
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, dt.datetime):
+        text = value.strftime("%Y-%m-%d %H:%M") if with_time else value.date().isoformat()
+    else:
+        text = value.isoformat()
+    if has_request_context() and str(get_locale() or "") == "bn":
+        text = text.translate(BANGLA_DIGITS)
+    return text
+
+
 def _form_translations():
     """WTForms' own messages ("This field is required.") come from this app's catalogue: WTForms ships
     no Bangla, so Flask-WTF's loader (WTForms' locale folder) would leave them in English."""
@@ -68,6 +90,7 @@ def init_app(app) -> None:
     babel.init_app(app, locale_selector=select_locale)
     flask_wtf.i18n._get_translations = _form_translations
     app.jinja_env.filters["audit_verb"] = audit_verb
+    app.jinja_env.filters["date"] = format_day
     from factorysafe import labels
 
     labels.init_app(app)  # {{ x|label }}: the one table of enum labels

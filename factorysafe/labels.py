@@ -29,7 +29,9 @@ def _tables() -> dict:
     from factorysafe.auth.models import Role
     from factorysafe.auth.rules import AccountState
     from factorysafe.complaints.rules import ComplaintCategory, ComplaintStatus, Verdict
-    from factorysafe.inspections.models import Discipline, FindingOrigin, InspectionState, InspectionType, Severity
+    from factorysafe.inspections.models import (
+        Discipline, FindingOrigin, InspectionState, InspectionType, ReviewDecision, Severity,
+    )
 
     DISCIPLINE = {
         Discipline.FIRE: _l("Fire"),
@@ -53,6 +55,10 @@ def _tables() -> dict:
         InspectionState.DRAFT: _l("Draft"),
         InspectionState.SUBMITTED: _l("Submitted"),
         InspectionState.PUBLISHED: _l("Published"),
+    }
+    REVIEW_DECISION = {
+        ReviewDecision.APPROVE: _l("Approved for publication"),
+        ReviewDecision.CHANGES_REQUESTED: _l("Has issues"),
     }
     FINDING_ORIGIN = {
         FindingOrigin.INITIAL: _l("Initial finding"),
@@ -124,7 +130,7 @@ def _tables() -> dict:
 
 _TABLE_NAMES = ("DISCIPLINE", "SEVERITY", "INSPECTION_TYPE", "INSPECTION_STATE", "FINDING_ORIGIN", "ROLE",
                 "ACTION_STATUS", "EXTENSION_STATUS", "CAP_STATUS", "DEADLINE_STATE", "ACCOUNT_STATE",
-                "COMPLAINT_STATUS", "COMPLAINT_CATEGORY", "COMPLAINT_VERDICT")
+                "COMPLAINT_STATUS", "COMPLAINT_CATEGORY", "COMPLAINT_VERDICT", "REVIEW_DECISION")
 
 
 def __getattr__(name: str):

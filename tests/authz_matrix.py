@@ -12,7 +12,10 @@ expected answers:
   does not exist for them (404); they plan, report fixes, ask for extensions and comment;
 - owners of another factory are signed-in users asking for what is not theirs: 403 (public things stay public);
 - engineers and administrators see everything; only engineers (and admins, who hold every role) edit
-  inspections, verify fixes, decide extensions and escalate; admin-only routes refuse engineers (403).
+  inspections, verify fixes, decide extensions and escalate; admin-only routes refuse engineers (403);
+- complaint handlers triage workers' complaints (with engineers and admins) and are NOT engineers: they hold
+  no factory, so everywhere else they get what an owner of another factory gets (public things, 403 for
+  private pages, no draft anywhere), and they cannot make a complaint inspection.
 
 A route is *stateful* when its URL names a factory, inspection, finding, action, photo, extension or
 evacuation: its cells are checked for three factories of the same owner, each with one inspection in the
@@ -22,7 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-ROLES = ("anonymous", "owner", "other_owner", "engineer", "admin")
+ROLES = ("anonymous", "owner", "other_owner", "handler", "engineer", "admin")  # admin last (see the /admin check)
 STATES = ("draft", "submitted", "published")
 
 
@@ -65,6 +68,11 @@ class Profile:
     engineer: Outcome | ByState
     admin: Outcome | ByState
     args: dict = field(default_factory=dict)
+    handler: Outcome | ByState | None = None  # None: as other_owner (see ``access``)
+
+    def __post_init__(self):
+        if self.handler is None:
+            object.__setattr__(self, "handler", self.other_owner)
 
     def cell(self, role: str, state: str | None) -> Outcome:
         value = getattr(self, role)
@@ -75,7 +83,8 @@ class Profile:
         return value
 
     def with_args(self, **args) -> "Profile":
-        return Profile(self.anonymous, self.owner, self.other_owner, self.engineer, self.admin, {**self.args, **args})
+        values = {r: getattr(self, r) for r in ROLES}
+        return Profile(**values, args={**self.args, **args})
 
     def but(self, **cells) -> "Profile":
         """This profile with some roles' cells changed."""
@@ -83,48 +92,59 @@ class Profile:
         return Profile(**{**values, **cells}, args=self.args)
 
 
-def access(anonymous, owner, other_owner, engineer, admin) -> Profile:
-    return Profile(anonymous, owner, other_owner, engineer, admin)
+def access(anonymous, owner, other_owner, engineer, admin, *, handler) -> Profile:
+    """Every role's answer. A complaint handler holds no factory: outside complaints, the same answer as an
+    owner of another factory (stated for each profile below, so that a new profile decides it)."""
+    return Profile(anonymous, owner, other_owner, engineer, admin, handler=handler)
 
 
 # --- profiles -----------------------------------------------------------------------------------------
-PUBLIC = access(OK, OK, OK, OK, OK)
-SIGNED_IN = access(LOGIN, OK, OK, OK, OK)
-ENGINEERS = access(LOGIN, DENY, DENY, OK, OK)
-ADMINS = access(LOGIN, DENY, DENY, DENY, OK)
+PUBLIC = access(OK, OK, OK, OK, OK, handler=OK)
+SIGNED_IN = access(LOGIN, OK, OK, OK, OK, handler=OK)
+ENGINEERS = access(LOGIN, DENY, DENY, OK, OK, handler=DENY)
+ADMINS = access(LOGIN, DENY, DENY, DENY, OK, handler=DENY)
 # A factory's private pages: its owners (whatever the state of its inspections) and engineers.
-FACTORY_MANAGERS = access(LOGIN, OK, DENY, OK, OK)
+FACTORY_MANAGERS = access(LOGIN, OK, DENY, OK, OK, handler=DENY)
 # Public pages and data of a factory: once one of its inspections is published; 404 for everyone before
 # (engineers included: these are the public pages; the private ones are under /manage).
-PUBLIC_FACTORY = access(*[states(GONE, GONE, OK)] * 5)
+PUBLIC_FACTORY = access(*[states(GONE, GONE, OK)] * 5, handler=states(GONE, GONE, OK))
 # A CAP report: the private version for the factory's owners and engineers, the public one once published.
-CAP_REPORT = access(states(GONE, GONE, OK), OK, states(GONE, GONE, OK), OK, OK)
+CAP_REPORT = access(states(GONE, GONE, OK), OK, states(GONE, GONE, OK), OK, OK, handler=states(GONE, GONE, OK))
 
 # Things of one inspection (its page, report, actions): owners theirs once submitted, the public once published.
 _OWNER_SEES = states(GONE, OK, OK)
-INSPECTION_PAGE = access(LOGIN, _OWNER_SEES, DENY, OK, OK)
-INSPECTION_REPORT = access(states(GONE, GONE, OK), _OWNER_SEES, states(GONE, GONE, OK), OK, OK)
-ACTION_PAGE = access(states(GONE, GONE, OK), _OWNER_SEES, states(DENY, DENY, OK), OK, OK)
+INSPECTION_PAGE = access(LOGIN, _OWNER_SEES, DENY, OK, OK, handler=DENY)
+INSPECTION_REPORT = access(states(GONE, GONE, OK), _OWNER_SEES, states(GONE, GONE, OK), OK, OK,
+                           handler=states(GONE, GONE, OK))
+ACTION_PAGE = access(states(GONE, GONE, OK), _OWNER_SEES, states(DENY, DENY, OK), OK, OK, handler=states(DENY, DENY, OK))
 # Plan, report a fix, ask for an extension: the factory's owners only (engineers verify, they do not plan).
-OWNER_ACTS = access(LOGIN, _OWNER_SEES, DENY, DENY, DENY)
+OWNER_ACTS = access(LOGIN, _OWNER_SEES, DENY, DENY, DENY, handler=DENY)
 # Verify, reject, decide an extension: engineers; the owner is refused (a draft's action does not exist).
-ENGINEER_DECIDES = access(LOGIN, states(GONE, DENY, DENY), DENY, OK, OK)
+ENGINEER_DECIDES = access(LOGIN, states(GONE, DENY, DENY), DENY, OK, OK, handler=DENY)
 # Comment: the factory's owners on visible actions and engineers.
-COMMENT = access(LOGIN, _OWNER_SEES, DENY, OK, OK)
+COMMENT = access(LOGIN, _OWNER_SEES, DENY, OK, OK, handler=DENY)
 # Photos: web sizes of public photos of published work for all; owners their factory's (private ones too);
 # originals (GPS, camera data) for engineers only.
-PHOTO_WEB = access(states(GONE, GONE, OK), _OWNER_SEES, states(DENY, DENY, OK), OK, OK)
-PHOTO_PRIVATE = access(GONE, _OWNER_SEES, DENY, OK, OK)
-PHOTO_ORIGINAL = access(GONE, states(GONE, DENY, DENY), DENY, OK, OK)
+PHOTO_WEB = access(states(GONE, GONE, OK), _OWNER_SEES, states(DENY, DENY, OK), OK, OK, handler=states(DENY, DENY, OK))
+PHOTO_PRIVATE = access(GONE, _OWNER_SEES, DENY, OK, OK, handler=DENY)
+PHOTO_ORIGINAL = access(GONE, states(GONE, DENY, DENY), DENY, OK, OK, handler=DENY)
 # Administration of users: admins only; asked about a user who does not exist, so that no cell changes anything
 # (an admin then gets 404 after the role check, everyone else the role refusal).
 ADMIN_USER = ADMINS.but(admin=GONE).with_args(user_id=2_000_000_000)
 # E-mailed links with an unknown token: the same "this link is not valid" answer (400) for everyone.
-LINK = access(BAD, BAD, BAD, BAD, BAD).with_args(token="not-a-valid-token")
+LINK = access(BAD, BAD, BAD, BAD, BAD, handler=BAD).with_args(token="not-a-valid-token")
 # SMS intake is a machine endpoint, off (404 to everyone) until SMS_INBOUND_SECRET is set.
-SMS_OFF = access(GONE, GONE, GONE, GONE, GONE)
+SMS_OFF = access(GONE, GONE, GONE, GONE, GONE, handler=GONE)
 # The JSON suggester answers 403 (not a login redirect) to anyone but engineers.
 ENGINEERS_JSON = ENGINEERS.but(anonymous=DENY)
+# Workers' complaints, the handlers' side: handlers, engineers and admins; a visitor is sent to sign in. The
+# matrix asks about a complaint of its world (``complaint_id``); a POST there carries no valid form (400/409).
+COMPLAINT_HANDLERS = access(LOGIN, DENY, DENY, OK, OK, handler=OK)
+# A complaint inspection is an engineer's work: handlers are refused.
+COMPLAINT_ENGINEERS = access(LOGIN, DENY, DENY, OK, OK, handler=DENY)
+
+# A factory's short link on its gate poster (here one whose check digit is wrong: 404 for everyone, in words).
+WORKER_LINK = access(GONE, GONE, GONE, GONE, GONE, handler=GONE).with_args(code="12")
 
 # --- every route ----------------------------------------------------------------------------------------
 ROUTES: dict[str, dict[str, Profile]] = {
@@ -161,6 +181,7 @@ ROUTES: dict[str, dict[str, Profile]] = {
     "/inspections/<int:inspection_id>/edit": {"GET": ENGINEERS, "POST": ENGINEERS},
     "/inspections/<int:inspection_id>/submit": {"POST": ENGINEERS},
     "/inspections/<int:inspection_id>/publish": {"POST": ENGINEERS},
+    "/inspections/<int:inspection_id>/review": {"POST": ENGINEERS},
     "/inspections/<int:inspection_id>/findings/new": {"GET": ENGINEERS, "POST": ENGINEERS},
     "/findings/<int:finding_id>/edit": {"GET": ENGINEERS, "POST": ENGINEERS},
     "/photos/<int:photo_id>/<kind>": {"GET": [PHOTO_WEB.with_args(kind="thumb"), PHOTO_WEB.with_args(kind="web"),
@@ -175,6 +196,9 @@ ROUTES: dict[str, dict[str, Profile]] = {
     "/actions/<int:action_id>/verify": {"POST": ENGINEER_DECIDES},
     "/actions/<int:action_id>/reject": {"POST": ENGINEER_DECIDES},
     "/actions/extensions/<int:extension_id>/decide": {"POST": ENGINEER_DECIDES},
+    "/actions/verify": {"GET": ENGINEERS},
+    "/actions/verify/<int:action_id>/verify": {"POST": ENGINEERS},
+    "/actions/verify/<int:action_id>/reject": {"POST": ENGINEERS},
     "/actions/escalations": {"GET": ENGINEERS},
     # hazards
     "/hazards": {"GET": PUBLIC},
@@ -204,6 +228,25 @@ ROUTES: dict[str, dict[str, Profile]] = {
     "/api/v1/factories/<int:factory_id>": {"GET": PUBLIC_FACTORY},
     "/api/v1/findings": {"GET": PUBLIC},
     "/api/v1/audit/head": {"GET": PUBLIC},
+    # workers' complaints: triage
+    "/complaints/manage": {"GET": COMPLAINT_HANDLERS},
+    "/complaints/manage/<int:complaint_id>": {"GET": COMPLAINT_HANDLERS},
+    "/complaints/manage/<int:complaint_id>/status": {"POST": COMPLAINT_HANDLERS},
+    "/complaints/manage/<int:complaint_id>/message": {"POST": COMPLAINT_HANDLERS},
+    "/complaints/manage/<int:complaint_id>/factory": {"POST": COMPLAINT_HANDLERS},
+    "/complaints/manage/<int:complaint_id>/findings": {"POST": COMPLAINT_HANDLERS},
+    "/complaints/manage/<int:complaint_id>/inspection": {"POST": COMPLAINT_ENGINEERS},
+    # workers' complaints: the worker's side, no account (a POST meets an empty form: 400)
+    "/report": {"GET": PUBLIC},
+    "/f/<code>": {"GET": WORKER_LINK},
+    "/report/<code>": {"GET": PUBLIC.with_args(code="new"), "POST": PUBLIC.with_args(code="new")},
+    "/report/status": {"GET": PUBLIC, "POST": PUBLIC},
+    "/report/status/answer": {"POST": PUBLIC},
+    "/report/status/fixed": {"POST": PUBLIC},
+    # following a factory: its public page's form; links from the e-mails (an unknown token: 400 for everyone)
+    "/factories/<int:factory_id>/follow": {"GET": PUBLIC_FACTORY, "POST": PUBLIC_FACTORY},
+    "/follow/confirm/<token>": {"GET": LINK},
+    "/follow/unsubscribe/<token>": {"GET": LINK, "POST": LINK},
     # complaints: the public register and its data, the gate poster (as a CAP report), SMS intake (off: no secret)
     "/complaints": {"GET": PUBLIC},
     "/exports/complaints.csv": {"GET": PUBLIC},
@@ -227,7 +270,7 @@ def cases(rule: str) -> list[tuple[str, Profile]]:
     for method in CHECKED_METHODS:
         profiles = declared.get(method)
         if profiles is None:
-            out.append((method, access(METHOD, METHOD, METHOD, METHOD, METHOD).with_args(**args)))
+            out.append((method, access(METHOD, METHOD, METHOD, METHOD, METHOD, handler=METHOD).with_args(**args)))
             continue
         for profile in profiles if isinstance(profiles, list) else [profiles]:
             out.append((method, profile))

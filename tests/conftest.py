@@ -155,6 +155,20 @@ class Build:
             db.session.commit()
             return _Ref(id=i.id, factory_id=_id(factory))
 
+    def review(self, inspection, reviewer, decision: str = "approve", comment: str = ""):
+        """A second engineer's review through the service (``REVIEW_REQUIRED``: publishing needs an approval
+        by an engineer who is not one of the inspection's authors)."""
+        from factorysafe.auth.models import User
+        from factorysafe.inspections.models import Inspection
+        from factorysafe.inspections.services import review_inspection
+
+        with self.app.app_context():
+            insp = db.session.get(Inspection, _id(inspection))
+            r = review_inspection(insp, decision, comment, by=db.session.get(User, _id(reviewer)),
+                                  version=insp.version)
+            db.session.commit()
+            return _Ref(id=r.id, inspection_id=insp.id)
+
     def finding(self, inspection, discipline: str = "fire", severity: str = "high", status: str = "in_progress",
                 deadline: dt.date | None = None, origin: str = "initial", hazard_code: str | None = "FIRE-EXIT-BLOCKED",
                 observation: str = "Main exit blocked by cartons.", **action_values):

@@ -9,6 +9,7 @@ no audit event was written by the whole run.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from urllib.parse import urlsplit
 
@@ -57,15 +58,31 @@ def test_every_route_and_method_has_an_entry_in_the_matrix(app):
 
 
 # --- the world -----------------------------------------------------------------------------------------
+def _complaint(app, factory_id: int) -> int:
+    """A worker's complaint about a factory, with a message and a photo (made through the service)."""
+    from factorysafe.complaints import services
+    from factorysafe.db import db
+    from factorysafe.factories.models import Factory
+    from tests.helpers_photos import jpeg
+
+    with app.test_request_context():
+        complaint, _code = services.submit(category="locked_gate", description="Gate locked during the night shift.",
+                                           today=TODAY, factory=db.session.get(Factory, factory_id),
+                                           photo=(io.BytesIO(jpeg()), "gate.jpg"))
+        db.session.commit()
+        return complaint.id
+
+
 def _world(app, build) -> dict:
     """One owner of three factories, each with one inspection in one state (with a finding, its action, a
-    public and a private photo, a requested extension and an evacuation); an owner of another factory; an
-    engineer; an administrator."""
+    public and a private photo, a requested extension and an evacuation); an owner of another factory; a
+    complaints handler; an engineer; an administrator; a worker's complaint about the published factory."""
     from factorysafe.actions.models import DeadlineExtension
     from factorysafe.db import db
     from factorysafe.factories.models import Evacuation
 
     engineer = build.user("engineer", "matrix.engineer@example.test")
+    handler = build.user("handler", "matrix.handler@example.test")
     admin = build.user("admin", "matrix.admin@example.test")
     factories = {s: build.factory(name=f"Matrix {s.title()} Garments Ltd") for s in STATES}
     owner = build.user("owner", "matrix.owner@example.test", factories=list(factories.values()))
@@ -91,7 +108,10 @@ def _world(app, build) -> dict:
         objects[s] = {"factory_id": factories[s].id, "inspection_id": inspection.id, "finding_id": finding.id,
                       "action_id": finding.action_id, "photo_id": photo, "private_photo": private_photo,
                       "extension_id": ext_id, "evacuation_id": ev_id, "kind": "thumb"}
-    users = {"owner": owner, "other_owner": other_owner, "engineer": engineer, "admin": admin}
+    complaint_id = _complaint(app, factories["published"].id)
+    for values in objects.values():
+        values["complaint_id"] = complaint_id
+    users = {"owner": owner, "other_owner": other_owner, "handler": handler, "engineer": engineer, "admin": admin}
     return {"objects": objects, "users": users}
 
 

@@ -12,7 +12,7 @@ from factorysafe.actions.models import ActionStatus, CorrectiveAction, DeadlineE
 from factorysafe.auth.models import Role, User
 from factorysafe.db import db
 from factorysafe.factories.models import Escalation, Evacuation, Factory
-from factorysafe.inspections.models import Finding, Inspection, InspectionState
+from factorysafe.inspections.models import Finding, Inspection, InspectionReview, InspectionState
 
 
 def _problems(today: dt.date) -> tuple[list[str], dict]:
@@ -155,8 +155,12 @@ def _story():
     evacuations = db.session.execute(sa.select(
         Evacuation.ordered_on, Evacuation.floors, Evacuation.workers_affected, Evacuation.resumed_on)
         .order_by(Evacuation.factory_id)).all()
+    reviewer = aliased(User)
+    reviews = db.session.execute(sa.select(
+        InspectionReview.decision, InspectionReview.comment, InspectionReview.superseded, reviewer.email)
+        .join(reviewer, reviewer.id == InspectionReview.reviewer_id).order_by(InspectionReview.inspection_id)).all()
     return dict(factories=factories, inspections=inspections, findings=findings, actions=actions,
-                extensions=extensions, escalations=escalations, evacuations=evacuations)
+                extensions=extensions, escalations=escalations, evacuations=evacuations, reviews=reviews)
 
 
 def test_bulk_rows_are_what_the_services_write_for_the_same_story(app):
@@ -174,8 +178,13 @@ def test_bulk_rows_are_what_the_services_write_for_the_same_story(app):
         db.session.commit()
         served = _story()
         verbs = set(db.session.scalars(sa.select(AuditEvent.verb).distinct()))
+        # REVIEW_REQUIRED: every published inspection was approved by an engineer who is not one of its authors
+        published = set(db.session.scalars(sa.select(Inspection.id).where(Inspection.state == InspectionState.PUBLISHED)))
+        approved = {r.inspection_id for r in db.session.scalars(sa.select(InspectionReview))
+                    if r.decision.value == "approve" and r.reviewer_id not in r.inspection.author_ids}
+        assert published and published == approved
     # the story exercises every operation the demo replays, so the comparison below means something
-    assert {"add_finding", "publish_inspection", "update_plan", "request_extension", "approve_extension",
+    assert {"add_finding", "review_inspection", "publish_inspection", "update_plan", "request_extension", "approve_extension",
             "decline_extension", "report_fix", "reject_fix", "verify_fix", "apply_escalation",
             "order_evacuation", "record_resumption"} <= verbs, verbs
     for part in bulk:

@@ -218,6 +218,16 @@ def test_publish_only_after_submit(app, client, auth, build, setup):
     client.post(f"/inspections/{insp.id}/submit", data={"intent": "submit", "version": 1})
     with app.app_context():
         v = db.session.get(Inspection, insp.id).version
+    # REVIEW_REQUIRED (on by default): its author alone cannot publish it
+    r = client.post(f"/inspections/{insp.id}/publish", data={"intent": "publish", "version": v})
+    assert r.status_code == 409 and "A second engineer must approve" in r.get_data(as_text=True)
+    auth.logout()
+    auth.login("colleague@example.test")
+    assert client.post(f"/inspections/{insp.id}/review", data={"decision": "approve", "version": v}).status_code == 302
+    auth.logout()
+    auth.login("eng@example.test")
+    with app.app_context():
+        v = db.session.get(Inspection, insp.id).version
     assert client.post(f"/inspections/{insp.id}/publish", data={"intent": "publish", "version": v}).status_code == 302
     with app.app_context():
         assert db.session.get(Inspection, insp.id).state == InspectionState.PUBLISHED

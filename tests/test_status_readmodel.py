@@ -45,6 +45,7 @@ def _setup(app) -> dict:
     with app.app_context():
         _empty_all_tables()
         engineer = create_user("eng@example.test", PASSWORD, "engineer")
+        reviewer = create_user("reviewer@example.test", PASSWORD, "engineer")  # the second pair of eyes
         db.session.flush()
         factories = [create_factory({"name": "Agreed Knit Ltd", "district": "Gazipur", "latitude": 23.9,
                                      "longitude": 90.4, "cap_agreed_on": START - dt.timedelta(days=30)}),
@@ -59,7 +60,7 @@ def _setup(app) -> dict:
                                          by=engineer)
                 inspections[(i, kind)] = insp.id
         db.session.commit()
-        return {"engineer": engineer.id, "owner": owner.id, "factories": [f.id for f in factories],
+        return {"engineer": engineer.id, "reviewer": reviewer.id, "owner": owner.id, "factories": [f.id for f in factories],
                 "inspections": inspections}
 
 
@@ -88,6 +89,9 @@ def _apply(op, ids, today) -> None:
                                 deadline_override_reason="Test deadline.", reason="Amended in the test.")
     elif kind in ("submit", "publish"):
         insp = db.session.get(Inspection, ids["inspections"][(op[1], op[2])])
+        if kind == "publish" and insp.state.value == "submitted":  # REVIEW_REQUIRED: a second engineer approves
+            inspections.review_inspection(insp, "approve", "", by=db.session.get(User, ids["reviewer"]),
+                                          version=insp.version)
         (inspections.submit_inspection if kind == "submit" else inspections.publish_inspection)(
             insp, by=engineer, version=insp.version)
     elif kind == "report" and action(op[1]) is not None:

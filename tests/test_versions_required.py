@@ -166,12 +166,13 @@ def test_submit_needs_version_and_intent(app, client, auth, draft, data):
     assert ok.status_code == 302 and _state(app, draft.inspection.id) == "submitted"
 
 
-def test_publish_needs_version_and_intent(app, client, auth, draft):
+def test_publish_needs_version_and_intent(app, client, auth, build, draft):
     from factorysafe.inspections.models import Inspection
 
     auth.login("eng@example.test")
     assert client.post(f"/inspections/{draft.inspection.id}/submit",
                        data={"intent": "submit", "version": "1"}).status_code == 302
+    build.review(draft.inspection, build.user("engineer", email="reviewer@example.test"))  # REVIEW_REQUIRED
     assert client.post(f"/inspections/{draft.inspection.id}/publish", data={}).status_code == 400
     assert client.post(f"/inspections/{draft.inspection.id}/publish", data={"intent": "submit", "version": "2"}
                        ).status_code == 400

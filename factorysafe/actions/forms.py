@@ -101,3 +101,55 @@ class CapFilterForm(FlaskForm):
                 field.data = ""
             chosen[name] = field.data or None
         return chosen, dropped
+
+
+class QueueFilterForm(FlaskForm):
+    """Filters of the verification queue (a GET form: no CSRF). Values that are not among the choices (a
+    crafted or outdated link) are dropped by :meth:`chosen`, like the CAP page's filters."""
+
+    class Meta:
+        csrf = False
+
+    factory = SelectField(_l("Factory"), choices=[], validators=[Optional()])
+    discipline = CapFilterForm.discipline
+    since = DateField(_l("Reported since"), validators=[Optional()])
+    flagged = BooleanField(_l("Flagged evidence only"))
+    order = SelectField(_l("Order"), choices=_choices(("newest", _l("Newest report first")),
+                                                      ("oldest", _l("Oldest report first"))),
+                        validators=[Optional()])
+    submit = SubmitField(_l("Filter"))
+
+    def chosen(self) -> tuple[dict, list[str]]:
+        """The query's keyword filters and the labels of the fields whose values were dropped."""
+        dropped = []
+        for name in ("factory", "discipline", "order"):
+            field = self[name]
+            if field.data and not field.validate(self):
+                dropped.append(str(field.label.text))
+                field.data = ""
+        if self.since.raw_data and self.since.data is None:
+            dropped.append(str(self.since.label.text))
+            self.since.raw_data = []
+        self.since.errors = []
+        return {
+            "factory_id": int(self.factory.data) if self.factory.data else None,
+            "discipline": self.discipline.data or None,
+            "reported_since": self.since.data,
+            "flagged": bool(self.flagged.data),
+            "newest_first": (self.order.data or "newest") == "newest",
+        }, dropped
+
+    def args(self) -> dict[str, str]:
+        """The chosen filters as query-string arguments (kept across "verify and next")."""
+        out = {}
+        if self.factory.data:
+            out["factory"] = str(self.factory.data)
+        if self.discipline.data:
+            out["discipline"] = self.discipline.data
+        if self.since.data:
+            out["since"] = self.since.data.isoformat()
+        if self.flagged.data:
+            out["flagged"] = "y"
+        if self.order.data and self.order.data != "newest":
+            out["order"] = self.order.data
+        return out

@@ -10,7 +10,7 @@ from collections import defaultdict
 import sqlalchemy as sa
 from flask import current_app
 
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from factorysafe.actions.models import ActionStatus, CorrectiveAction, DeadlineExtension, ExtensionStatus
 from factorysafe.actions.rules import (
@@ -328,13 +328,36 @@ def overdue_actions(factory_ids, today: dt.date, limit: int = 50, critical_first
     return db.session.scalars(stmt).unique().all()
 
 
-def verification_queue(factory_ids=None, limit: int = 50, states=None):
-    """Fixes reported and waiting for an engineer, oldest report first."""
+def verification_queue(factory_ids=None, limit: int | None = 50, states=None, *, factory_id: int | None = None,
+                       discipline=None, reported_since: dt.date | None = None, flagged: bool = False,
+                       newest_first: bool = False):
+    """Fixes reported and waiting for an engineer (Pending verification), oldest report first, or newest
+    with ``newest_first``; the one query of the dashboards and the verification queue page.
+
+    Filters: ``factory_ids`` (a set, e.g. an owner's) or ``factory_id``, ``discipline``, ``reported_since``
+    (reported on or after that day), ``flagged`` (at least one evidence photo flagged far from the factory
+    or from the report date by ``uploads.photo_flags``). ``states``: ``policy.visible_states`` of the
+    reader. The evidence photos are loaded with the actions."""
+    from factorysafe.inspections.models import Photo
+
     ca = CorrectiveAction
-    stmt = _visible(_action_list_stmt(), states).where(ca.status == ActionStatus.PENDING_VERIFICATION)
+    stmt = (_visible(_action_list_stmt(), states).where(ca.status == ActionStatus.PENDING_VERIFICATION)
+            .options(selectinload(ca.evidence)))
     if factory_ids is not None:
         stmt = stmt.where(ca.factory_id.in_(list(factory_ids)))
-    stmt = stmt.order_by(ca.reported_fixed_on, ca.id).limit(limit)
+    if factory_id is not None:
+        stmt = stmt.where(ca.factory_id == factory_id)
+    if discipline:
+        stmt = stmt.where(Finding.discipline == Discipline(discipline))
+    if reported_since is not None:
+        stmt = stmt.where(ca.reported_fixed_on >= reported_since)
+    if flagged:
+        stmt = stmt.where(sa.exists().where(
+            Photo.action_id == ca.id, sa.or_(Photo.far_from_factory.is_(True), Photo.far_from_date.is_(True))))
+    order = (ca.reported_fixed_on.desc(), ca.id.desc()) if newest_first else (ca.reported_fixed_on, ca.id)
+    stmt = stmt.order_by(*order)
+    if limit is not None:
+        stmt = stmt.limit(limit)
     return db.session.scalars(stmt).unique().all()
 
 

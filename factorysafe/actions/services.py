@@ -135,7 +135,8 @@ def report_fix(action: CorrectiveAction, note: str, photos: Iterable[tuple[Binar
     before = _snapshot(action, "status", "reported_fixed_on", "fix_note")
     photo_ids = []
     for stream, filename in photos:
-        p = ingest_photo(stream, filename, action_id=action.id, uploaded_by_id=by.id, private=False)
+        p = ingest_photo(stream, filename, action_id=action.id, uploaded_by_id=by.id, private=False,
+                         factory=action.factory, reference_date=today)  # flags: far from the site or the report day
         photo_ids.append(p.id)
     action.status = ActionStatus.PENDING_VERIFICATION
     action.reported_fixed_on = today

@@ -346,7 +346,7 @@ def owner_actions_panel(user, day):
 def engineer_actions_panel(user, day):
     ca = CorrectiveAction
     return {
-        "queue": queries.verification_queue(limit=30),
+        "queue": queries.verification_queue(limit=5, newest_first=True),  # the rest: the queue page
         "queue_total": queries.count_where(None, ca.status == ActionStatus.PENDING_VERIFICATION),
         # aggregates over every action: shared by all workers for a minute (an escalation clears them)
         "overdue_by_factory": remember(f"dash:overdue-by-factory:{day}", _shared_seconds(),

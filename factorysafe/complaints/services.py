@@ -219,10 +219,13 @@ def set_status(complaint: Complaint, target: ComplaintStatus | str, *, outcome: 
     return complaint
 
 
-def ask_worker(complaint: Complaint, body: str, *, by) -> ComplaintMessage:
+def ask_worker(complaint: Complaint, body: str, *, by, version: int | None = None) -> ComplaintMessage:
     """A handler writes to the worker (a question, or news); the worker reads it with the receipt code.
-    A received complaint is under review from the first message."""
+    A received complaint is under review from the first message. ``version``: the complaint's version the
+    handler read (from a form: a stale one is refused, 409)."""
     _require_handler(by)
+    if version is not None:
+        _check_version(complaint, version)
     body = _text(body, MAX_TEXT, _("The message"))
     if not body:
         raise InvalidInput(_("Write the message."))
@@ -250,9 +253,12 @@ def set_factory(complaint: Complaint, factory, *, show_factory: bool | None = No
     return complaint
 
 
-def link_findings(complaint: Complaint, findings: Iterable, *, by) -> Complaint:
-    """Link findings of the complaint's factory to it (the complaint is about hazards already on record)."""
+def link_findings(complaint: Complaint, findings: Iterable, *, by, version: int | None = None) -> Complaint:
+    """Link findings of the complaint's factory to it (the complaint is about hazards already on record, or an
+    engineer recorded them in the complaint's inspection). ``version`` as for :func:`ask_worker`."""
     _require_handler(by)
+    if version is not None:
+        _check_version(complaint, version)
     findings = list(findings)
     if any(f.factory_id != complaint.factory_id for f in findings):
         raise InvalidInput(_("Only findings of the complaint's own factory can be linked."))
@@ -267,14 +273,17 @@ def link_findings(complaint: Complaint, findings: Iterable, *, by) -> Complaint:
     return complaint
 
 
-def make_inspection(complaint: Complaint, *, by, today: dt.date):
+def make_inspection(complaint: Complaint, *, by, today: dt.date, version: int | None = None):
     """An engineer opens a complaint inspection (draft) of the complaint's factory, linked to the complaint;
-    findings added to it are linked when they are saved from the complaint (``link_findings``)."""
+    findings added to it are linked when they are saved from the complaint (``link_findings``). ``version`` as
+    for :func:`ask_worker`."""
     from factorysafe.inspections.models import InspectionType
     from factorysafe.inspections.services import create_inspection
 
     if not policy.may_make_findings(by):
         raise NotAllowed(_("Only an engineer or an administrator may do this."))
+    if version is not None:
+        _check_version(complaint, version)
     if complaint.factory is None:
         raise InvalidInput(_("Match the complaint to a factory first."))
     if complaint.inspection_id is not None:

@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (
     BooleanField,
+    RadioField,
     DateField,
     HiddenField,
     SelectField,
@@ -113,3 +114,13 @@ class StateForm(FlaskForm):
 
     version = VersionField()
     intent = HiddenField()
+
+
+class ReviewForm(FlaskForm):
+    """A second engineer's review of a submitted inspection: approve, or "has issues" with a comment."""
+
+    version = VersionField()
+    decision = RadioField(_l("Your review"), choices=choices([("approve", _l("Approve for publication")),
+                                                             ("changes_requested", _l("Has issues: back to the authors"))]),
+                          validators=[DataRequired()])
+    comment = TextAreaField(_l("Comments for the authors"), validators=[Optional(), Length(max=5000)])

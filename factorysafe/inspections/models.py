@@ -72,6 +72,18 @@ class InspectionState(enum.StrEnum):
         return label(self)
 
 
+class ReviewDecision(enum.StrEnum):
+    APPROVE = "approve"  # a second engineer read it: it may be published
+    CHANGES_REQUESTED = "changes_requested"  # "has issues": back to the authors, with comments
+
+    @property
+    def label(self) -> str:
+        """Label in the current language: the one table is ``factorysafe.labels``."""
+        from factorysafe.labels import label
+
+        return label(self)
+
+
 class FindingOrigin(enum.StrEnum):
     INITIAL = "initial"  # raised at the initial inspection: counts in the progress rate
     NEW = "new"  # raised at a follow-up, special or complaint inspection: shown beside it
@@ -112,7 +124,15 @@ class Inspection(db.Model):
         back_populates="inspection", order_by="Finding.id", cascade="all, delete-orphan"
     )
 
+    reviews: Mapped[list["InspectionReview"]] = relationship(
+        back_populates="inspection", order_by="InspectionReview.id", cascade="all, delete-orphan")
+
     __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def author_ids(self) -> set[int]:
+        """Who wrote it: its creator and its team (none of them may review it)."""
+        return {u.id for u in self.engineers} | ({self.created_by_id} if self.created_by_id else set())
 
     @property
     def discipline_list(self) -> list[Discipline]:
@@ -121,6 +141,25 @@ class Inspection(db.Model):
     @property
     def is_published(self) -> bool:
         return self.state == InspectionState.PUBLISHED
+
+
+class InspectionReview(db.Model):
+    """A second engineer's review of a submitted inspection (rules: ``inspections.rules.may_publish``).
+
+    An amendment after the review makes it ``superseded``: it stays on record but no longer counts."""
+
+    __tablename__ = "inspection_reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(sa.ForeignKey("inspections.id", ondelete="CASCADE"), index=True)
+    reviewer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    decision: Mapped[ReviewDecision] = mapped_column(str_enum(ReviewDecision), doc="approve or changes_requested.")
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+    superseded: Mapped[bool] = mapped_column(default=False, doc="The inspection was amended after this review.")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    inspection: Mapped[Inspection] = relationship(back_populates="reviews")
+    reviewer: Mapped["User | None"] = relationship(foreign_keys=[reviewer_id])  # noqa: F821
 
 
 class Finding(db.Model):

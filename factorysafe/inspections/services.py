@@ -29,8 +29,10 @@ from factorysafe.inspections.models import (
     FindingOrigin,
     Inspection,
     InspectionState,
+    InspectionReview,
     InspectionType,
     Photo,
+    ReviewDecision,
     Severity,
 )
 
@@ -61,13 +63,17 @@ def check_version(obj, version: Any, what: str) -> None:
 
 
 def _amendment(inspection: Inspection, reason: str | None) -> str:
-    """Changes to a submitted or published inspection need a reason; drafts need none."""
+    """Changes to a submitted or published inspection need a reason; drafts need none. An amendment of a
+    submitted inspection sets aside its reviews so far: what is published must have been approved as it is."""
     if inspection.state == InspectionState.DRAFT:
         return ""
     reason = (reason or "").strip()
     if not reason:
         raise InspectionRuleError(_("This inspection is %(state)s: a change is an amendment and needs a reason.",
                                     state=_(inspection.state.label).lower()))
+    if inspection.state == InspectionState.SUBMITTED:
+        for review in inspection.reviews:
+            review.superseded = True
     return reason
 
 
@@ -161,10 +167,47 @@ def submit_inspection(inspection: Inspection, *, by, version: int) -> Inspection
     return inspection
 
 
+def review_required() -> bool:
+    """The setting ``REVIEW_REQUIRED`` (on by default): a second engineer approves before publication."""
+    from flask import current_app
+
+    return bool(current_app.config["REVIEW_REQUIRED"])
+
+
+def review_inspection(inspection: Inspection, decision: str, comment: str, *, by, version: int) -> InspectionReview:
+    """A second engineer reviews a submitted inspection: approve, or "has issues" (changes requested) with
+    comments for its authors, who amend it (with reasons, as for any change after submission); an
+    amendment sets the reviews aside, so it needs a new approval before publication."""
+    check_version(inspection, version, "inspection")
+    problem = rules.review_problem(inspection.author_ids, getattr(by, "id", None), inspection.state.value)
+    if problem:
+        status = 409 if inspection.state != InspectionState.SUBMITTED else 403
+        raise InspectionRuleError(str(problem), status)
+    try:
+        decision = ReviewDecision(decision)
+    except ValueError:
+        raise InspectionRuleError(_("Choose: approve, or has issues.")) from None
+    comment = (comment or "").strip()
+    if decision == ReviewDecision.CHANGES_REQUESTED and not comment:
+        raise InspectionRuleError(_("Say what the authors should change."))
+    if len(comment) > 5000:
+        raise InspectionRuleError(_("A comment may be at most 5,000 characters."))
+    review = InspectionReview(inspection=inspection, reviewer_id=by.id, decision=decision, comment=comment)
+    db.session.add(review)
+    flag_modified(inspection, "summary")  # bump the version: a publish form shown before this review is stale
+    db.session.flush()
+    audit.record("review_inspection", inspection, actor=by, after={"review_id": review.id,
+                 "decision": decision.value}, note=comment)
+    return review
+
+
 def publish_inspection(inspection: Inspection, *, by, version: int) -> Inspection:
     check_version(inspection, version, "inspection")
     if inspection.state != InspectionState.SUBMITTED:
         raise InspectionRuleError(_("Only a submitted inspection can be published."), 409)
+    if not rules.may_publish(inspection.author_ids, inspection.reviews, review_required()):
+        raise InspectionRuleError(_("A second engineer must approve this inspection before it is published "
+                                    "(an approval given before the last amendment no longer counts)."), 409)
     inspection.state = InspectionState.PUBLISHED
     inspection.published_at = utcnow()
     audit.record("publish_inspection", inspection, actor=by, before={"state": "submitted"},

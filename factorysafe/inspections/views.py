@@ -16,14 +16,14 @@ from factorysafe.policy import engineer_required, factory_or_403, inspection_or_
 from factorysafe.auth.models import Role, User
 from factorysafe.db import db
 from factorysafe.errors import CONFLICT_MESSAGE, DomainError, rolled_back
-from factorysafe.inspections import services
+from factorysafe.inspections import rules, services
 from factorysafe.inspections.blueprint import bp
 from factorysafe.forms import version_problem
 from factorysafe.inspections.forms import (
-    FindingEditForm, FindingForm, InspectionEditForm, InspectionForm, StateForm, choices,
+    FindingEditForm, FindingForm, InspectionEditForm, InspectionForm, ReviewForm, StateForm, choices,
 )
 from factorysafe.inspections.models import Discipline, Finding, Inspection, InspectionState, Photo
-from factorysafe.web import dashboard_panel
+from factorysafe.web import dashboard_panel, today
 
 CONFLICT = CONFLICT_MESSAGE
 
@@ -43,6 +43,14 @@ def photo_access(photo: Photo, kind: str, user) -> tuple[bool, bool]:
         return policy.may_handle_complaints(user), False
     factory_id, inspection = photo_subject(photo)
     return policy.photo_access(user, kind=kind, private=photo.private, factory_id=factory_id, inspection=inspection)
+
+
+@bp.app_template_global("photo_distance_m")
+def photo_distance_m(photo: Photo, factory) -> float | None:
+    """Metres between where ``photo`` was taken and ``factory`` (``uploads.distance_m``), or None without GPS."""
+    if None in (photo.latitude, photo.longitude, getattr(factory, "latitude", None), getattr(factory, "longitude", None)):
+        return None
+    return uploads.distance_m(photo.latitude, photo.longitude, factory.latitude, factory.longitude)
 
 
 # --- pages ----------------------------------------------------------------------------------------
@@ -70,6 +78,7 @@ def _inspection_form(inspection: Inspection | None) -> InspectionForm:
         if request.method == "GET":
             form.factory_id.data = request.args.get("factory_id", type=int)
             form.engineer_ids.data = [current_user.id]
+            form.inspected_on.data = today()  # most inspections are entered on the day of the visit
     return form
 
 
@@ -140,17 +149,11 @@ def _sorted_findings(findings):
     return sorted(findings, key=lambda f: services._item_number_value(f.item_number))
 
 
-def _detail_context(inspection: Inspection) -> dict:
+def _detail_context(inspection: Inspection, review_form: ReviewForm | None = None) -> dict:
     disciplines = list(inspection.discipline_list)
     disciplines += [d for d in Discipline if d not in disciplines and any(f.discipline == d for f in inspection.findings)]
     groups = [(d, _sorted_findings(f for f in inspection.findings if f.discipline == d)) for d in disciplines]
     factory = inspection.factory
-    distances = {}
-    if policy.is_engineer(current_user) and factory.latitude is not None and factory.longitude is not None:
-        for f in inspection.findings:
-            for p in f.photos:
-                if p.latitude is not None and p.longitude is not None:
-                    distances[p.id] = uploads.distance_m(p.latitude, p.longitude, factory.latitude, factory.longitude)
     amendments = []
     if policy.is_engineer(current_user) and inspection.state != InspectionState.DRAFT:
         from factorysafe.audit import AuditEvent
@@ -162,7 +165,17 @@ def _detail_context(inspection: Inspection) -> dict:
                    sa.and_(AuditEvent.subject_type == "findings", AuditEvent.subject_id.in_(finding_ids))))
             .order_by(AuditEvent.id)).all()
     items = {f.id: f.item_number for f in inspection.findings}
-    return {"inspection": inspection, "groups": groups, "factory": factory, "distances": distances,
+    engineer = policy.is_engineer(current_user)
+    may_review = engineer and rules.review_problem(inspection.author_ids, current_user.id, inspection.state.value) is None
+    if review_form is None:
+        review_form = ReviewForm(formdata=None)
+    review_form.version.data = inspection.version  # typed comments stay; the version becomes the current one
+    review = {
+        "required": services.review_required(), "reviews": list(inspection.reviews) if engineer else [],
+        "may_review": may_review, "form": review_form,
+        "may_publish": rules.may_publish(inspection.author_ids, inspection.reviews, services.review_required()),
+    }
+    return {"inspection": inspection, "groups": groups, "factory": factory, "review": review,
             "state_form": StateForm(formdata=None, version=inspection.version), "amendments": amendments,
             "items": items}
 
@@ -205,6 +218,29 @@ def inspection_submit(inspection_id: int):
 @engineer_required
 def inspection_publish(inspection_id: int):
     return _state_change(inspection_id, "publish", services.publish_inspection, _("Inspection published: the public can see it."))
+
+
+@bp.route("/inspections/<int:inspection_id>/review", methods=["POST"])
+@engineer_required
+def inspection_review(inspection_id: int):
+    """A second engineer approves a submitted inspection or sends it back with comments ("has issues")."""
+    inspection = inspection_or_404(inspection_id, edit=True)
+    form = ReviewForm()
+    if not form.validate_on_submit():
+        flash(version_problem(form) or _("Choose: approve, or has issues."), "error")
+        return render_template("inspections/detail.html", **_detail_context(inspection, form)), 400
+    try:
+        review = services.review_inspection(inspection, form.decision.data, form.comment.data, by=current_user,
+                                            version=form.version.value())
+        decision = review.decision
+        db.session.commit()
+    except (DomainError, StaleDataError) as exc:
+        status = _failed(exc)
+        return render_template("inspections/detail.html",
+                               **_detail_context(db.session.get(Inspection, inspection_id), form)), status
+    flash(_("Review recorded: approved for publication.") if decision.value == "approve"
+          else _("Review recorded: the inspection goes back to its authors with your comments."), "info")
+    return redirect(url_for("inspections.inspection_detail", inspection_id=inspection_id))
 
 
 def _hazard_codes() -> list[tuple[str, str]]:
