@@ -11,6 +11,7 @@ def init_app(app) -> None:
     from factorysafe.actions.blueprint import bp as actions
     from factorysafe.auth import admin_views as _admin_views, password_views as _password_views  # noqa: F401
     from factorysafe.auth.blueprint import bp as accounts
+    from factorysafe.complaints import channel_views as _channel_views  # noqa: F401 - SMS, register, poster
     from factorysafe.complaints import triage_views as _triage_views  # noqa: F401 - handlers' pages and panel
     from factorysafe.complaints import views as _complaints_views  # noqa: F401 - the worker's side
     from factorysafe.complaints.blueprint import bp as complaints

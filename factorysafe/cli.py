@@ -104,7 +104,9 @@ def seed_demo_command(n_factories, findings_per_factory, seed, reset, force, if_
     analyze()  # statistics for the planner, which would otherwise plan for empty tables
     took = time.perf_counter() - started
     click.echo(f"Seeded {report.factories} factories, {report.inspections} inspections, {report.findings} findings, "
-               f"{report.photos} photos in {took:.1f} s.")
+               f"{report.photos} photos, {report.complaints} workers' complaints in {took:.1f} s.")
+    if report.complaint_receipt:
+        click.echo(f"Receipt code of an open demo complaint (try it on /report/status): {report.complaint_receipt}")
     click.echo("Demo accounts (email / password):")
     for email, role, password in report.accounts:
         click.echo(f"  {role:9} {email}  {password}")

@@ -227,6 +227,8 @@ class SeedReport:
     inspections: int = 0
     findings: int = 0
     photos: int = 0
+    complaints: int = 0
+    complaint_receipt: str = ""  # the receipt code of one open demo complaint, to try /report/status with
     accounts: list[tuple[str, str, str]] = field(default_factory=list)
 
 
@@ -569,6 +571,8 @@ def seed_demo(n_factories: int = 36, findings_per_factory: int = 75, seed: int =
                       "deadline_extensions", "escalations", "evacuations"):
             db.session.execute(sa.text(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 1))"))
+    report.complaints, report.complaint_receipt = seed_complaints(
+        random.Random(seed * 7919 + 13), list(range(fid - n_factories, fid)), engineer_ids[0], today)
     # events_written: the events this seeding wrote just before this one (one transaction, and appends are
     # serialised by the chain lock, so they are consecutive): ``reset_database`` may erase exactly those.
     audit.record("seed_demo", subject_type="database", note=f"seed={seed} factories={n_factories}",
@@ -577,6 +581,87 @@ def seed_demo(n_factories: int = 36, findings_per_factory: int = 75, seed: int =
     report.factories, report.findings, report.photos = n_factories, n_findings, n_photos
     report.inspections = n_inspections
     return report
+
+
+# --- workers' complaints: written through complaints.services (receipts hashed, audit events written) -------------
+# (category, description, language): what workers write; the register never shows it, handlers read it.
+COMPLAINT_TEXTS = [
+    ("locked_gate", "রাতের শিফটে নিচের গেট তালা দেওয়া থাকে, চাবি গার্ডের কাছে।", "bn"),
+    ("blocked_exit", "তিন তলার সিঁড়ির মুখে কার্টন রাখা, বের হওয়া যায় না।", "bn"),
+    ("fire_smoke", "কাটিং সেকশনে প্রায়ই পোড়া গন্ধ আর ধোঁয়া আসে।", "bn"),
+    ("cracks", "দোতলার কলামে নতুন ফাটল দেখা যাচ্ছে, দিন দিন বড় হচ্ছে।", "bn"),
+    ("wiring", "সুইং লাইনের উপরে খোলা তার, মাঝে মাঝে স্পার্ক হয়।", "bn"),
+    ("boiler", "Boiler room door left open and the pressure gauge is broken.", "en"),
+    ("no_fire_drill", "এক বছরে কোনো অগ্নি মহড়া হয়নি।", "bn"),
+    ("retaliation", "নিরাপত্তা কমিটিতে অভিযোগ করার পর সুপারভাইজার হুমকি দিচ্ছে।", "bn"),
+    ("wages", "দুই মাসের ওভারটাইমের টাকা দেয়নি।", "bn"),
+    ("harassment", "Line chief shouts at and insults the women operators.", "en"),
+    ("other", "খাবার পানির ব্যবস্থা নেই।", "bn"),
+]
+COMPLAINT_WEIGHTS = [9, 9, 6, 5, 7, 2, 4, 3, 5, 3, 2]
+# What the public register reads when a complaint is closed: (status, outcome, referred to), per language.
+COMPLAINT_OUTCOMES = {
+    "resolved": {"bn": "প্রকৌশলীরা পরিদর্শন করেছেন; সমস্যাটি সংশোধনমূলক কর্মপরিকল্পনায় যুক্ত হয়েছে এবং ঠিক করা হয়েছে।",
+                 "en": "Engineers inspected; the problem was added to the corrective action plan and fixed."},
+    "not_processed": {"bn": "যথেষ্ট তথ্য নেই, আর শ্রমিকের কাছ থেকে উত্তর পাওয়া যায়নি।",
+                      "en": "Not enough information to act on, and the worker did not answer our question."},
+    "non_safety": {"bn": "এটি নিরাপত্তার বিষয় নয়; শ্রম অধিকার সংস্থার কাছে পাঠানো হয়েছে।",
+                   "en": "Not a safety matter: referred to the labour rights organisation."},
+    "not_covered": {"bn": "কারখানাটি কর্মসূচির আওতায় নেই; কলকারখানা পরিদর্শন অধিদপ্তরে পাঠানো হয়েছে।",
+                    "en": "The factory is not covered by the programme: referred to the labour inspectorate."},
+}
+REFERRED_TO = {"non_safety": "Workers' rights helpline", "not_covered": "DIFE (Department of Inspection for Factories)"}
+
+
+def seed_complaints(rng: random.Random, factory_ids: list[int], handler_id: int, today: dt.date) -> tuple[int, str]:
+    """Workers' complaints over the last eleven months, written through ``complaints.services``: every status,
+    some factories named and some withheld, a few with no factory of the register, a few by SMS, one resolution
+    disputed (reopened). Returns (how many, the receipt code of one that is still open)."""
+    from factorysafe.complaints import rules as complaint_rules, services as complaint_services
+
+    if not factory_ids:
+        return 0, ""
+    handler = db.session.get(User, handler_id)
+    factories = {f.id: f for f in db.session.scalars(sa.select(Factory).where(Factory.id.in_(factory_ids)))}
+    n = max(8, min(48, len(factory_ids)))
+    sample, disputed = "", False
+    for k in range(n):
+        category, text, lang = rng.choices(COMPLAINT_TEXTS, COMPLAINT_WEIGHTS)[0]
+        received = today - dt.timedelta(days=rng.randint(0, 330) if k else 2)
+        factory = factories[rng.choice(factory_ids)] if rng.random() > 0.1 else None
+        sms = rng.random() < 0.2
+        sender = (complaint_rules.phone_digest(f"01{rng.randint(300000000, 999999999)}",
+                                               complaint_services.sender_key()) if sms else None)
+        complaint, code = complaint_services.submit(
+            category=category, description=text, today=received, factory=factory,
+            factory_text="" if factory else "Unit behind the bus stand, Ashulia",
+            show_factory=factory is not None and rng.random() < 0.55, lang=lang,
+            channel="sms" if sms else "web", sender_hash=sender)
+        age = (today - received).days
+        if age < 10:
+            sample = sample or complaint_rules.format_receipt(code)
+            continue
+        if factory is None:
+            target = "not_covered"
+        elif category in ("wages", "harassment", "other"):
+            target = "non_safety"
+        else:
+            target = rng.choices(["under_review", "resolved", "not_processed"], [3, 6, 1])[0]
+        if target == "under_review" or rng.random() < 0.3:
+            complaint_services.ask_worker(complaint, "কোন তলায়, কোন সেকশনে? কখন দেখেছেন?" if lang == "bn"
+                                          else "Which floor and section? When did you see it?", by=handler)
+        if target == "under_review":  # the question put it under review
+            continue
+        closed_on = received + dt.timedelta(days=rng.randint(3, min(age - 1, 60)))
+        complaint_services.set_status(complaint, target, outcome=COMPLAINT_OUTCOMES[target][lang],
+                                      referred_to=REFERRED_TO.get(target, ""), by=handler,
+                                      version=complaint.version, today=closed_on)
+        if target == "resolved" and (today - closed_on).days > 2 and rng.random() < 0.6:
+            verdict = "disputed" if not disputed else rng.choice(["confirmed", "confirmed", "confirmed", "disputed"])
+            disputed = True
+            complaint_services.worker_verdict(complaint, verdict, today=closed_on + dt.timedelta(days=2))
+    db.session.flush()
+    return n, sample
 
 
 def _apply_escalations(fp: PlannedFactory, requalify_months: int) -> list[dict]:

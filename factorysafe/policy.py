@@ -177,6 +177,12 @@ def cap_report_audience(user, factory) -> str | None:
     return PUBLIC if is_public(factory) else None
 
 
+def may_have_poster(user, factory) -> bool:
+    """The factory's gate poster (its report link and QR code): for everyone once the factory is public
+    (``is_public``), before that for who may manage the factory, as its CAP report."""
+    return cap_report_audience(user, factory) is not None
+
+
 # --- refusals -----------------------------------------------------------------------------------
 def refuse(user=None, factory_id: int | None = None, inspection=None):
     """403 for a signed-in user, 404 for a visitor (unpublished work does not leak). Given the factory and

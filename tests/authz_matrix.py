@@ -133,6 +133,8 @@ PHOTO_ORIGINAL = access(GONE, states(GONE, DENY, DENY), DENY, OK, OK, handler=DE
 ADMIN_USER = ADMINS.but(admin=GONE).with_args(user_id=2_000_000_000)
 # E-mailed links with an unknown token: the same "this link is not valid" answer (400) for everyone.
 LINK = access(BAD, BAD, BAD, BAD, BAD, handler=BAD).with_args(token="not-a-valid-token")
+# SMS intake is a machine endpoint, off (404 to everyone) until SMS_INBOUND_SECRET is set.
+SMS_OFF = access(GONE, GONE, GONE, GONE, GONE, handler=GONE)
 # The JSON suggester answers 403 (not a login redirect) to anyone but engineers.
 ENGINEERS_JSON = ENGINEERS.but(anonymous=DENY)
 # Workers' complaints, the handlers' side: handlers, engineers and admins; a visitor is sent to sign in. The
@@ -247,6 +249,13 @@ ROUTES: dict[str, dict[str, Profile]] = {
     "/factories/<int:factory_id>/follow": {"GET": PUBLIC_FACTORY, "POST": PUBLIC_FACTORY},
     "/follow/confirm/<token>": {"GET": LINK},
     "/follow/unsubscribe/<token>": {"GET": LINK, "POST": LINK},
+    # complaints: the public register and its data, the gate poster (as a CAP report), SMS intake (off: no secret)
+    "/complaints": {"GET": PUBLIC},
+    "/exports/complaints.csv": {"GET": PUBLIC},
+    "/exports/complaints.csv.gz": {"GET": PUBLIC},
+    "/api/v1/complaints": {"GET": PUBLIC},
+    "/factories/<int:factory_id>/poster.pdf": {"GET": CAP_REPORT},
+    "/sms/inbound": {"POST": SMS_OFF},
 }
 
 # URL arguments that name an object of the world: a route with one of them is checked per inspection state.

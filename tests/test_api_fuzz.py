@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, settings
 
 from factorysafe import create_app
 from factorysafe.maps.api import CURSOR_ARGS, encode_cursor
+from helpers_complaints import complaint_world
 from helpers_maps import public_world
 
 EXAMPLES = 25
@@ -48,12 +49,14 @@ def _report():
 
 @pytest.fixture
 def api_app(app, build):
-    """The test's app with the public world, as the app the schema's requests go to."""
+    """The test's app with the public world and a register of complaints (named, withheld, none), as the app
+    the schema's requests go to."""
     public_world(app, build)
+    complaint_world(app, build)
     return app
 
 
-LISTS = {"/api/v1/factories": "factories", "/api/v1/findings": "findings"}
+LISTS = {"/api/v1/factories": "factories", "/api/v1/findings": "findings", "/api/v1/complaints": "complaints"}
 
 
 def _issued_cursor(case) -> None:
@@ -94,6 +97,7 @@ def test_api_answers_match_the_openapi_document(case, api_app):
     ("/api/v1/findings?after=eyJrIjoiZmluZGluZ3MiLCJpZCI6OTk5OTk5OTk5OTk5OTk5OTk5OTk5fQ", 400),
     # a parameter given empty is outside its schema
     ("/api/v1/findings?status=", 400), ("/api/v1/factories?immediate_danger=", 400),
+    ("/api/v1/complaints?month=", 400), ("/api/v1/complaints?factory_id=2147483648", 400),
     ("/api/v1/factories?limit=", 400),
 ])
 def test_out_of_range_and_empty_parameters_are_refused_in_json(client, build, url, status):

@@ -33,7 +33,7 @@ def check(spec, schema_name, answer):
 def test_openapi_document_is_valid(spec):
     validate(spec)
     assert set(spec["paths"]) == {"/api/v1/factories", "/api/v1/factories/{factory_id}", "/api/v1/findings",
-                                  "/api/v1/audit/head"}
+                                  "/api/v1/audit/head", "/api/v1/complaints"}
 
 
 def test_factories_api_answers_match_the_schema(client, world, spec):

@@ -62,10 +62,13 @@ def _complaint_linked_to(app, factory_id: int, finding_id: int) -> int:
 
 
 def _fill(rule, w) -> dict | None:
+    from factorysafe.complaints.rules import factory_code
+
     values = {"action_id": w["secret"].action_id, "finding_id": w["secret"].id, "inspection_id": w["draft"].id,
               "photo_id": w["photo"], "kind": "thumb", "extension_id": w["extension"],
               "factory_id": w["factory"].id, "evacuation_id": 10**6, "filename": "css/app.css",
-              "user_id": w["owner"].id, "token": "not-a-token", "complaint_id": w["complaint"]}
+              "user_id": w["owner"].id, "token": "not-a-token", "complaint_id": w["complaint"],
+              "code": factory_code(w["factory"].id)}  # the worker's report link of the draft's factory
     if not set(rule.arguments) <= set(values):
         return None
     return {a: values[a] for a in rule.arguments}

@@ -68,6 +68,17 @@ def register(*, status=None, category=None, month=None, factory_id=None, limit: 
     return [public_row(r) for r in db.session.execute(stmt)], total
 
 
+def register_by_id(*, after: int | None = None, limit: int = 100, status=None, category=None, month=None,
+                   factory_id=None) -> tuple[list[dict], bool]:
+    """The register in id order, the complaints after id ``after`` (keyset paging, as the API's lists):
+    (up to ``limit`` rows, whether more follow)."""
+    stmt = _filtered(_public_stmt(), status=status, category=category, month=month, factory_id=factory_id)
+    if after is not None:
+        stmt = stmt.where(Complaint.id > after)
+    rows = db.session.execute(stmt.order_by(Complaint.id).limit(limit + 1)).all()
+    return [public_row(r) for r in rows[:limit]], len(rows) > limit
+
+
 def counts(factory_id: int | None = None) -> dict:
     """Counts of the public record: by status, category and month received, and how many were reopened by the
     worker's dispute. For one factory: only the complaints that name it (``shows_factory``)."""

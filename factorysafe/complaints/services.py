@@ -112,7 +112,8 @@ def submit(*, category: ComplaintCategory | str, description: str, today: dt.dat
     description = _text(description, MAX_TEXT, _("The description"))
     factory_text = _text(factory_text, MAX_SHORT, _("The factory's name"))
     contact = _text(contact, MAX_SHORT, _("The way to contact you"))
-    if factory is None and not factory_text:
+    # an SMS in free text names no factory: a handler matches it at triage (``set_factory``)
+    if factory is None and not factory_text and channel != "sms":
         raise InvalidInput(_("Choose the factory, or write its name and address."))
     if category == ComplaintCategory.OTHER and not description:
         raise InvalidInput(_("Describe what is wrong."))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 
 import sqlalchemy as sa
 from flask import abort, jsonify, request
@@ -17,6 +18,8 @@ from factorysafe import policy
 from factorysafe.actions.models import ActionStatus, CorrectiveAction, DeadlineExtension, ExtensionStatus
 from factorysafe.actions.queries import is_overdue_sql
 from factorysafe.actions.rules import CapStatus, HeadlineStatus
+from factorysafe.complaints import queries as complaint_queries, rules as complaint_rules
+from factorysafe.complaints.rules import ComplaintCategory, ComplaintStatus, Verdict
 from factorysafe.db import db
 from factorysafe.errors import UserFacingError
 from factorysafe.labels import label
@@ -254,6 +257,30 @@ def api_findings():
                         else None, limit)
 
 
+def complaint_item(r: dict) -> dict:
+    """One complaint of the public register (``exports.COMPLAINT_COLUMNS``): codes, not labels."""
+    return {key: (r[key].value if hasattr(r[key], "value") else r[key]) for key, _ in exports.COMPLAINT_COLUMNS}
+
+
+MONTH_PATTERN = "^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$"
+
+
+@bp.route("/api/v1/complaints")
+def api_complaints():
+    """The public register of workers' complaints, by id: a withheld factory is neither named nor numbered."""
+    limit, after = _limit(), _after("complaints")
+    factory_id = _int_arg("factory_id", 0, 1, MAX_ID) if "factory_id" in request.args else None
+    status = _choice_arg("status", [s.value for s in ComplaintStatus])
+    category = _choice_arg("category", [c.value for c in ComplaintCategory])
+    month = request.args.get("month")
+    if month is not None and (not re.fullmatch(MONTH_PATTERN, month) or complaint_rules.month_span(month) is None):
+        raise UserFacingError("'month' must be a month as YYYY-MM, e.g. 2026-11.", 400)
+    rows, more = complaint_queries.register_by_id(after=after, limit=limit, status=status or None,
+                                                  category=category or None, month=month, factory_id=factory_id)
+    return _page_answer([complaint_item(r) for r in rows], more, "complaints", rows[-1]["id"] if rows else None,
+                        limit)
+
+
 @bp.route("/api/v1/audit/head")
 def api_audit_head():
     """The audit trail's head, for anyone to keep: later, ``flask audit verify --head EVENTS:HASH`` fails if an
@@ -341,6 +368,18 @@ def openapi_document() -> dict:
         "deadline": _DATE, "original_deadline": _DATE, "extensions_approved": {"type": "integer", "minimum": 0},
         "overdue": {"type": "boolean"}, "reported_fixed_on": _NULL_DATE, "verified_on": _NULL_DATE,
     }
+    complaint_props = {
+        "number": {"type": "string", "pattern": "^C-[0-9]{4}-[0-9]{4,}$"},
+        "factory_id": {"type": ["integer", "null"], "minimum": 1}, "factory_name": _NULL_STR,
+        "category": {"type": "string", "enum": [c.value for c in ComplaintCategory]},
+        "month_received": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"},
+        "status": {"type": "string", "enum": [s.value for s in ComplaintStatus]},
+        "outcome": _STR, "referred_to": _STR, "reopened": {"type": "integer", "minimum": 0},
+        "verdict": {"type": ["string", "null"], "enum": [v.value for v in Verdict] + [None]},
+    }
+    complaint_descriptions = {k: str(v) for k, v in exports.COMPLAINT_COLUMNS}
+    for key, schema in complaint_props.items():
+        complaint_props[key] = {**schema, "description": complaint_descriptions[key]}
     descriptions = {k: str(v) for k, v in exports.FINDING_COLUMNS}
     for key, schema in finding_props.items():
         finding_props[key] = {**schema, "description": descriptions[key]}
@@ -363,7 +402,8 @@ def openapi_document() -> dict:
                  "description": "Read-only, no sign-in. Factories with a published inspection and the findings of "
                                 "published inspections only. Lists are ordered by id and paginated by cursor: follow next "
                                 "until it is absent (there is no total). Also as files (and gzip-compressed as .gz): "
-                                "/exports/factories.csv, /exports/factories.geojson, /exports/findings.csv; one "
+                                "/exports/factories.csv, /exports/factories.geojson, /exports/findings.csv, "
+                                "/exports/complaints.csv; one "
                                 "factory's findings: /factories/{id}/findings.csv."},
         "servers": [{"url": base_url()}],
         "paths": {
@@ -401,6 +441,19 @@ def openapi_document() -> dict:
                     *paging],
                 "responses": {"200": {"description": "A page of findings", "content": {"application/json": {
                     "schema": {"$ref": "#/components/schemas/FindingPage"}}}}, "400": error}}},
+            "/api/v1/complaints": {"get": {
+                "summary": "The public register of workers' complaints, by id, a page at a time (follow next). A "
+                           "factory is named only when the worker allowed it.",
+                "operationId": "listComplaints",
+                "parameters": [
+                    param("status", {"type": "string", "enum": [s.value for s in ComplaintStatus]}, "Status."),
+                    param("category", {"type": "string", "enum": [c.value for c in ComplaintCategory]},
+                          "What the complaint is about."),
+                    param("month", {"type": "string", "pattern": MONTH_PATTERN}, "Month received, YYYY-MM."),
+                    param("factory_id", _ID, "Only complaints that name this factory."),
+                    *paging],
+                "responses": {"200": {"description": "A page of complaints", "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/ComplaintPage"}}}}, "400": error}}},
             "/api/v1/audit/head": {"get": {
                 "summary": "The audit trail's head: how many events it holds and the hash of the last one. Keep it: "
                            "`flask --app factorysafe audit verify --head EVENTS:HASH` (the anchor) later fails if "
@@ -428,6 +481,9 @@ def openapi_document() -> dict:
                         "properties": finding_props},
             "FactoryPage": _page_schema("#/components/schemas/Factory"),
             "FindingPage": _page_schema("#/components/schemas/Finding"),
+            "Complaint": {"type": "object", "required": list(complaint_props), "additionalProperties": False,
+                          "properties": complaint_props},
+            "ComplaintPage": _page_schema("#/components/schemas/Complaint"),
             "Error": {"type": "object", "required": ["error"], "properties": {"error": {
                 "type": "object", "required": ["status", "title", "message"], "properties": {
                     "status": _INT, "title": _STR, "message": _STR}}}},

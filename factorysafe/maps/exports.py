@@ -28,6 +28,7 @@ from factorysafe.audit import AuditEvent
 from factorysafe.errors import error_response
 
 from factorysafe.actions.queries import is_overdue_sql
+from factorysafe.complaints import queries as complaint_queries
 from factorysafe.actions.models import CorrectiveAction, DeadlineExtension, ExtensionStatus
 from factorysafe.db import db
 from factorysafe.factories.models import Evacuation, Factory
@@ -97,6 +98,23 @@ FINDING_COLUMNS = [
     ("overdue", _l("true when the deadline has passed and the fix is not verified.")),
     ("reported_fixed_on", _l("When the factory reported the fix.")),
     ("verified_on", _l("When an engineer verified the fix.")),
+]
+
+
+# The public register of workers' complaints (``complaints.queries.PUBLIC_FIELDS``, in that order).
+COMPLAINT_COLUMNS = [
+    ("number", _l("The complaint's number in the register, e.g. C-2026-0042 (year received and a serial).")),
+    ("factory_id", _l("Factory id; empty when the worker did not allow the factory to be named, or none is known.")),
+    ("factory_name", _l("Name of the factory; empty when withheld.")),
+    ("category", _l("What it is about: blocked_exit, locked_gate, fire_smoke, cracks, wiring, boiler, "
+                    "no_fire_drill, retaliation (safety), or wages, harassment, other (non-safety).")),
+    ("month_received", _l("Month the complaint was received (YYYY-MM); the day is not published.")),
+    ("status", _l("received, under_review, resolved, non_safety (referred), not_processed or not_covered "
+                  "(factory not covered, referred to the labour inspectorate).")),
+    ("outcome", _l("What was done, as the worker reads it; empty while the complaint is open.")),
+    ("referred_to", _l("To whom a non-safety or not-covered complaint was referred.")),
+    ("reopened", _l("Times the worker said a resolved complaint was not really fixed (each reopened it).")),
+    ("verdict", _l("The worker's answer after resolution: confirmed (fixed) or disputed; empty when not given.")),
 ]
 
 
@@ -206,6 +224,22 @@ def write_findings_csv(out, stmt) -> int:
     return n
 
 
+def write_complaints_csv(out) -> int:
+    """The public register of complaints, oldest first: one row per complaint, ``COMPLAINT_COLUMNS``; a
+    withheld factory is neither named nor numbered (``complaints.queries``)."""
+    columns = [k for k, _ in COMPLAINT_COLUMNS]
+    writer = csv.writer(out)
+    writer.writerow(columns)
+    rows, n, after = True, 0, None
+    while rows:
+        rows, more = complaint_queries.register_by_id(after=after, limit=2000)
+        writer.writerows([csv_cell(r[c]) for c in columns] for r in rows)
+        n += len(rows)
+        after = rows[-1]["id"] if rows else None
+        rows = rows if more else []
+    return n
+
+
 @bp.route("/factories/<int:factory_id>/findings.csv")
 def factory_findings_csv(factory_id: int):
     """One public factory's findings of published inspections: small, so written per request."""
@@ -233,6 +267,7 @@ EXPORTS = {  # name: media type
     "factories.csv": "text/csv",
     "factories.geojson": "application/geo+json",
     "findings.csv": "text/csv",
+    "complaints.csv": "text/csv",
 }
 RETRY_AFTER_SECONDS = 30
 PENDING_SECONDS = 600  # a queued build not finished after this is queued again
@@ -346,6 +381,8 @@ def _fill(name: str, day: dt.date):
             writer.writerows([csv_cell(v) for v in rec.values()] for rec in records)
             return len(records)
         return fill
+    if name == "complaints.csv":
+        return write_complaints_csv
     if name == "factories.geojson":
         def fill(out):
             gdf = factories_geodataframe(day)
@@ -454,3 +491,13 @@ def findings_csv():
 @bp.route("/exports/findings.csv.gz")
 def findings_csv_gz():
     return serve_export("findings.csv", gzip_download=True)
+
+
+@bp.route("/exports/complaints.csv")
+def complaints_csv():
+    return serve_export("complaints.csv")
+
+
+@bp.route("/exports/complaints.csv.gz")
+def complaints_csv_gz():
+    return serve_export("complaints.csv", gzip_download=True)
