@@ -68,7 +68,8 @@ def _fill(rule, w) -> dict | None:
               "photo_id": w["photo"], "kind": "thumb", "extension_id": w["extension"],
               "factory_id": w["factory"].id, "evacuation_id": 10**6, "filename": "css/app.css",
               "user_id": w["owner"].id, "token": "not-a-token", "complaint_id": w["complaint"],
-              "code": factory_code(w["factory"].id)}  # the worker's report link of the draft's factory
+              "code": factory_code(w["factory"].id),  # the worker's report link of the draft's factory
+              "name": "districts"}  # a boundary file of the map
     if not set(rule.arguments) <= set(values):
         return None
     return {a: values[a] for a in rule.arguments}
