@@ -208,3 +208,34 @@ def test_factory_page_counts_follow_a_new_complaint_despite_the_page_cache(app, 
                         show_factory=True, today=rules.month_span("2026-11")[0])
         db.session.commit()
     assert "Complaints that name this factory: 1" in _text(_section(client.get(url).get_data(as_text=True)))
+
+
+def test_the_factory_a_complaint_leaves_loses_it_from_its_cached_page(app, client, build):
+    """A handler re-matches a complaint to another factory: the first factory's cached page stops counting it."""
+    from factorysafe.auth.models import User
+    from factorysafe.complaints import services
+    from factorysafe.db import db
+    from factorysafe.factories.models import Factory
+
+    first, second = build.factory(), build.factory()
+    build.inspection(first)
+    build.inspection(second)
+    handler = build.user("handler")
+    with app.test_request_context():
+        complaint, _ = services.submit(category="cracks", description="crack", show_factory=True,
+                                       factory=db.session.get(Factory, first.id), today=rules.month_span("2026-11")[0])
+        db.session.commit()
+        cid = complaint.id
+    url = f"/factories/{first.id}?lang=en"
+    assert "Complaints that name this factory: 1" in _text(_section(client.get(url).get_data(as_text=True)))
+    assert "Complaints that name this factory: 1" in _text(_section(client.get(url).get_data(as_text=True)))  # cached
+    with app.test_request_context():
+        from factorysafe.complaints.models import Complaint
+
+        complaint = db.session.get(Complaint, cid)
+        services.set_factory(complaint, db.session.get(Factory, second.id), by=db.session.get(User, handler.id),
+                             version=complaint.version)
+        db.session.commit()
+    assert "No complaint names this factory" in _section(client.get(url).get_data(as_text=True))
+    second_page = client.get(f"/factories/{second.id}?lang=en").get_data(as_text=True)
+    assert "Complaints that name this factory: 1" in _text(_section(second_page))

@@ -250,6 +250,11 @@ def set_factory(complaint: Complaint, factory, *, show_factory: bool | None = No
     complaint.updated_at = utcnow()
     db.session.flush()
     audit.record("complaint_factory", complaint, actor=by, before=before, after={"factory_id": complaint.factory_id})
+    if before["factory_id"] not in (None, complaint.factory_id):
+        # the factory it was matched to before loses the complaint from its page's counts: its cached pages go too
+        from factorysafe.factories.status import mark_dirty
+
+        mark_dirty(before["factory_id"])
     return complaint
 
 
