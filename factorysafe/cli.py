@@ -138,19 +138,16 @@ def status_rebuild_command(today_s):
     click.echo(f"Status rebuilt for {n} factories in {took:.1f} s.")
 
 
-@bp.cli.command("reminders")
-@click.option("--today", "today_s", default=None, help="Pretend today is this date (YYYY-MM-DD).")
-@click.option("--days", default=services.REMIND_DAYS, show_default=True, type=click.IntRange(0, 90),
-              help="Remind of actions due within this many days.")
-def reminders_command(today_s, days):
-    """Write one reminder per recipient for due-soon and overdue actions; send by SMTP if configured."""
+def _day(today_s: str | None) -> dt.date:
+    """``--today YYYY-MM-DD`` (default: today)."""
     try:
-        day = dt.date.fromisoformat(today_s) if today_s else dt.date.today()
+        return dt.date.fromisoformat(today_s) if today_s else dt.date.today()
     except ValueError:
         raise click.BadParameter("use YYYY-MM-DD", param_hint="--today") from None
-    new = services.write_reminders(day, days)
-    db.session.commit()
-    click.echo(f"{len(new)} new message(s) written to the outbox for {day.isoformat()}.")
+
+
+def _send_outbox() -> None:
+    """Send the outbox by SMTP when ``SMTP_HOST`` is configured; a failure keeps the messages for the next run."""
     if current_app.config.get("SMTP_HOST"):
         try:
             sent = services.send_outbox()
@@ -160,6 +157,19 @@ def reminders_command(today_s, days):
         click.echo(f"{sent} message(s) sent by SMTP.")
     else:
         click.echo("SMTP_HOST is not configured: messages stay in the outbox, none sent.")
+
+
+@bp.cli.command("reminders")
+@click.option("--today", "today_s", default=None, help="Pretend today is this date (YYYY-MM-DD).")
+@click.option("--days", default=services.REMIND_DAYS, show_default=True, type=click.IntRange(0, 90),
+              help="Remind of actions due within this many days.")
+def reminders_command(today_s, days):
+    """Write one reminder per recipient for due-soon and overdue actions; send by SMTP if configured."""
+    day = _day(today_s)
+    new = services.write_reminders(day, days)
+    db.session.commit()
+    click.echo(f"{len(new)} new message(s) written to the outbox for {day.isoformat()}.")
+    _send_outbox()
 
 
 @bp.cli.command("notify-followers")
@@ -168,22 +178,11 @@ def notify_followers_command(today_s):
     """E-mail each confirmed follower of a factory what changed since its last e-mail (at most one a day)."""
     from factorysafe.subscriptions.services import notify_followers
 
-    try:
-        day = dt.date.fromisoformat(today_s) if today_s else dt.date.today()
-    except ValueError:
-        raise click.BadParameter("use YYYY-MM-DD", param_hint="--today") from None
+    day = _day(today_s)
     new = notify_followers(day)
     db.session.commit()
     click.echo(f"{len(new)} new message(s) to followers written to the outbox for {day.isoformat()}.")
-    if current_app.config.get("SMTP_HOST"):
-        try:
-            sent = services.send_outbox()
-        except (OSError, smtplib.SMTPException) as exc:
-            db.session.rollback()
-            raise click.ClickException(f"SMTP sending failed ({exc}); unsent messages stay in the outbox.") from None
-        click.echo(f"{sent} message(s) sent by SMTP.")
-    else:
-        click.echo("SMTP_HOST is not configured: messages stay in the outbox, none sent.")
+    _send_outbox()
 
 
 @bp.cli.group("audit")
@@ -232,10 +231,7 @@ def audit_checkpoint_command(today_s):
     """Write today's signed checkpoint of the chain's head (once a day: run it from cron; idempotent)."""
     from factorysafe.audit import write_checkpoint
 
-    try:
-        day = dt.date.fromisoformat(today_s) if today_s else dt.date.today()
-    except ValueError:
-        raise click.BadParameter("use YYYY-MM-DD", param_hint="--today") from None
+    day = _day(today_s)
     cp, written = write_checkpoint(day)
     db.session.commit()
     what = "written" if written else "already written"

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import has_request_context, request
+from flask_wtf import FlaskForm
 from wtforms import HiddenField
 from wtforms.validators import ValidationError
 
@@ -24,6 +25,15 @@ class VersionField(HiddenField):
 
     def value(self) -> int:
         return int(str(self.data).strip())
+
+
+class VersionedForm(FlaskForm):
+    """A form that changes a versioned record: it carries the version it was rendered with."""
+
+    version = VersionField()
+
+    def version_value(self) -> int:
+        return self.version.value()
 
 
 def version_problem(form) -> str | None:

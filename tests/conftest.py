@@ -288,23 +288,36 @@ def _no_csp_violations(violations: list[str]) -> None:
 @pytest.fixture
 def page(browser):
     """A desktop-sized page. A test fails when the page broke the Content-Security-Policy."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context, p, violations = _page_of(browser, viewport={"width": 1280, "height": 900})
+    yield p
+    context.close()
+    _no_csp_violations(violations)
+
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+
+
+def _page_of(browser, **context_options):
+    """A page of a new browser context, and the CSP violations it reports (watched from the start)."""
+    context = browser.new_context(**context_options)
     p = context.new_page()
     p.set_default_timeout(15_000)
-    violations = watch_csp(p)
+    return context, p, watch_csp(p)
+
+
+@pytest.fixture
+def phone_page(browser):
+    """A phone-sized page with touch, as engineers use in the field. Fails on CSP violations too."""
+    context, p, violations = _page_of(browser, **PHONE)
     yield p
     context.close()
     _no_csp_violations(violations)
 
 
 @pytest.fixture
-def phone_page(browser):
-    """A phone-sized page with touch, as engineers use in the field. Fails on CSP violations too."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2,
-                                  is_mobile=True, has_touch=True)
-    p = context.new_page()
-    p.set_default_timeout(15_000)
-    violations = watch_csp(p)
+def bangla_phone(browser):
+    """A worker's phone in Bangla (390 x 844, touch, the browser asking for Bangla). Fails on CSP violations."""
+    context, p, violations = _page_of(browser, **PHONE, locale="bn-BD", extra_http_headers={"Accept-Language": "bn"})
     yield p
     context.close()
     _no_csp_violations(violations)

@@ -10,21 +10,9 @@ import pytest
 import sqlalchemy as sa
 
 import helpers_photos as hp
-from conftest import _no_csp_violations, browser_login, watch_csp
+from conftest import browser_login
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def worker_page(browser):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
-                                  has_touch=True, locale="bn-BD", extra_http_headers={"Accept-Language": "bn"})
-    p = context.new_page()
-    p.set_default_timeout(20_000)
-    violations = watch_csp(p)
-    yield p
-    context.close()
-    _no_csp_violations(violations)
 
 
 def _check(page, base: str, code: str) -> None:
@@ -33,11 +21,11 @@ def _check(page, base: str, code: str) -> None:
     page.get_by_role("button", name="দেখুন").click()
 
 
-def test_report_triage_answer_resolve_dispute_and_the_register(worker_page, page, live_server, live_build, tmp_path):
+def test_report_triage_answer_resolve_dispute_and_the_register(bangla_phone, page, live_server, live_build, tmp_path):
     base = live_server.url
     factory = live_build.factory(name="Rahman Knitwear Ltd", district="Gazipur", upazila="Tongi")
     live_build.user("engineer", email="triage.engineer@example.test")
-    worker = worker_page
+    worker = bangla_phone
     loaded: list[int] = []
     worker.on("response", lambda r: loaded.append(len(r.body())) if r.ok and r.request.method != "HEAD" else None)
     steps = 0
@@ -118,7 +106,7 @@ def test_report_triage_answer_resolve_dispute_and_the_register(worker_page, page
     worker.goto(base + "/complaints")
     register = worker.inner_text("main")
     assert "Rahman Knitwear Ltd" not in register
-    row = worker.locator("tr, li, article", has_text=f"C-").filter(has_text="পর্যালোচনাধীন").first
+    row = worker.locator("tr, li, article", has_text="C-").filter(has_text="পর্যালোচনাধীন").first
     assert row.count() == 1
     with live_server.app.app_context():
         from factorysafe.complaints.models import Complaint

@@ -5,26 +5,13 @@ from __future__ import annotations
 
 import io
 
-import pytest
 import sqlalchemy as sa
 from PIL import Image
 
-from conftest import _no_csp_violations, watch_csp
+
 from helpers_photos import FACTORY_LAT, FACTORY_LON, jpeg
 
 RECEIVED_BN = "গৃহীত"
-
-
-@pytest.fixture
-def bangla_phone(browser):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
-                                  has_touch=True, locale="bn-BD", extra_http_headers={"Accept-Language": "bn"})
-    p = context.new_page()
-    p.set_default_timeout(15_000)
-    violations = watch_csp(p)
-    yield p
-    context.close()
-    _no_csp_violations(violations)
 
 
 def test_worker_reports_a_locked_gate_with_a_photo_and_checks_it_in_bangla(bangla_phone, live_server, live_build,

@@ -17,21 +17,6 @@ SCREEN = {"width": 390, "height": 844}
 SHOTS = os.environ.get("I18N_SCREENSHOTS")  # a folder to keep the first screen in (as test_i18n_browser does)
 
 
-@pytest.fixture
-def bangla_phone(browser):
-    """A phone-sized page in Bangla (the first visit asks ``?lang=bn``). Fails on CSP violations."""
-    from conftest import _no_csp_violations, watch_csp
-
-    context = browser.new_context(viewport=SCREEN, device_scale_factor=2, is_mobile=True, has_touch=True,
-                                  locale="bn-BD")
-    p = context.new_page()
-    p.set_default_timeout(15_000)
-    violations = watch_csp(p)
-    yield p
-    context.close()
-    _no_csp_violations(violations)
-
-
 def test_phone_in_bangla_reads_the_first_overdue_item_then_gets_the_bangla_pdf(bangla_phone, live_server, live_build):
     from factorysafe.hazards import registry
 

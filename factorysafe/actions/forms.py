@@ -7,7 +7,7 @@ from wtforms import BooleanField, DateField, RadioField, SelectField, StringFiel
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from factorysafe.forms import VersionField
+from factorysafe.forms import VersionedForm
 from factorysafe.labels import stage_label
 
 
@@ -15,33 +15,29 @@ def _choices(*pairs):
     return [SelectChoice(v, label) for v, label in pairs]
 
 
-class _Versioned(FlaskForm):
-    version = VersionField()
-
-    def version_value(self) -> int:
-        return self.version.value()
 
 
-class PlanForm(_Versioned):
+
+class PlanForm(VersionedForm):
     planned_action = TextAreaField(_l("Planned action"), validators=[DataRequired(), Length(max=5000)])
     responsible_person = StringField(_l("Responsible person"), validators=[Optional(), Length(max=120)])
     target_date = DateField(_l("Target date"), validators=[Optional()])
     submit = SubmitField(_l("Save plan"))
 
 
-class ReportFixForm(_Versioned):
+class ReportFixForm(VersionedForm):
     note = TextAreaField(_l("What was done"), validators=[DataRequired(), Length(max=5000)])
     photos = MultipleFileField(_l("Evidence photos"))
     submit = SubmitField(_l("Report fixed"))
 
 
-class VerifyForm(_Versioned):
+class VerifyForm(VersionedForm):
     verified_on = DateField(_l("Checked on"), validators=[DataRequired()])
     note = TextAreaField(_l("Verification note"), validators=[Optional(), Length(max=5000)])
     submit = SubmitField(_l("Verify: corrected"))
 
 
-class RejectForm(_Versioned):
+class RejectForm(VersionedForm):
     reason = TextAreaField(_l("Reason the fix is not accepted"), validators=[DataRequired(), Length(max=5000)])
     submit = SubmitField(_l("Reject fix"))
 
@@ -51,20 +47,20 @@ class CommentForm(FlaskForm):
     submit = SubmitField(_l("Add comment"))
 
 
-class ExtensionRequestForm(_Versioned):
+class ExtensionRequestForm(VersionedForm):
     new_deadline = DateField(_l("New deadline"), validators=[DataRequired()])
     reason = TextAreaField(_l("Reason for the extension"), validators=[DataRequired(), Length(max=5000)])
     submit = SubmitField(_l("Request extension"))
 
 
-class ExtensionDecisionForm(_Versioned):
+class ExtensionDecisionForm(VersionedForm):
     decision = RadioField(_l("Decision"), choices=_choices(("approve", _l("Approve")), ("decline", _l("Decline"))),
                           validators=[DataRequired()])
     comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=5000)])
     submit = SubmitField(_l("Decide"))
 
 
-class EscalationForm(_Versioned):
+class EscalationForm(VersionedForm):
     """Carries the factory's version; the stage has no default in the posted form: it must be chosen."""
 
     stage = SelectField(_l("Stage"), choices=_choices(*((str(n), LazyString(lambda n=n: f"{n} · {stage_label(n)}"))

@@ -15,7 +15,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from factorysafe.complaints.rules import ComplaintCategory, ComplaintStatus
 from factorysafe.complaints.services import MAX_SHORT, MAX_TEXT
 from factorysafe.labels import COMPLAINT_CHANNEL
-from factorysafe.forms import VersionField
+from factorysafe.forms import VersionedForm
 from factorysafe.labels import lazy_label
 
 #: How a complaint arrived (``Complaint.channel``).
@@ -26,14 +26,10 @@ def choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(v, text) for v, text in pairs]
 
 
-class _Versioned(FlaskForm):
-    version = VersionField()
-
-    def version_value(self) -> int:
-        return self.version.value()
 
 
-class StatusForm(_Versioned):
+
+class StatusForm(VersionedForm):
     status = SelectField(_l("New status"), choices=[], validators=[DataRequired(message=_l("Choose a status."))])
     outcome = TextAreaField(_l("Outcome the worker and the public register read"),
                             validators=[Optional(), Length(max=MAX_TEXT)])
@@ -44,13 +40,13 @@ class StatusForm(_Versioned):
         self.status.choices = choices([("", _l("Choose…"))] + [(s.value, lazy_label(s)) for s in statuses])
 
 
-class MessageForm(_Versioned):
+class MessageForm(VersionedForm):
     body = TextAreaField(_l("Message to the worker"), validators=[
         DataRequired(message=_l("Write the message.")), Length(max=MAX_TEXT)])
     submit = SubmitField(_l("Send to the worker"))
 
 
-class FactoryMatchForm(_Versioned):
+class FactoryMatchForm(VersionedForm):
     """The factory is chosen among those a name search found (radio buttons); the view checks it exists."""
 
     factory_id = RadioField(_l("Factory of the register"), coerce=int, validate_choice=False,
@@ -64,13 +60,13 @@ class _Checkboxes(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class LinkFindingsForm(_Versioned):
+class LinkFindingsForm(VersionedForm):
     finding_ids = _Checkboxes(_l("Findings"), coerce=int, choices=[],
                               validators=[DataRequired(message=_l("Tick at least one finding."))])
     submit = SubmitField(_l("Link the ticked findings"))
 
 
-class InspectionForm(_Versioned):
+class InspectionForm(VersionedForm):
     submit = SubmitField(_l("Create a complaint inspection"))
 
 
