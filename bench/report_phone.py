@@ -3,8 +3,9 @@ asserts nothing.
 
     .venv/bin/python bench/report_phone.py [--photo-kb 300] [--factories 2000]
 
-Headless Chromium (Debian's), a 390x844 phone in Bangla, Chrome DevTools' "Slow 3G" (2,000 ms round trip,
-50 KB/s down and up) and 4x CPU slowdown through the DevTools protocol, against a local server of the app
+Headless Chromium (Debian's), a 390x844 phone in Bangla, the slow 3G of ``phone_throttled.py`` (400 kbit/s down
+and up, 400 ms round trip; ``--devtools-preset`` takes Chrome DevTools' harsher "Slow 3G": 2,000 ms, 50 KB/s) and
+4x CPU slowdown through the DevTools protocol, against a local server of the app
 (CSRF on, gzip as in production) on a temporary SQLite database with ``--factories`` factories. The steps are
 those of the browser test: find the factory by part of its name, open it, tap "locked gate", add a photo, send,
 note the code, open "check my report", type the code, check. Bytes are what the phone received over the (emulated) wire
@@ -26,7 +27,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-SLOW_3G = {"offline": False, "latency": 2000, "downloadThroughput": 50_000, "uploadThroughput": 50_000}
+from phone_throttled import SLOW_3G  # noqa: E402 - the benches' one slow 3G (this folder is on sys.path)
+
+DEVTOOLS_SLOW_3G = {"offline": False, "latency": 2000, "downloadThroughput": 50_000, "uploadThroughput": 50_000}
 CPU_SLOWDOWN = 4
 
 
@@ -98,7 +101,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--photo-kb", type=int, default=300, help="size of the photo to send (a phone JPEG)")
     parser.add_argument("--factories", type=int, default=2000)
+    parser.add_argument("--devtools-preset", action="store_true", help="Chrome DevTools' Slow 3G (2 s, 50 KB/s)")
     args = parser.parse_args()
+    network = DEVTOOLS_SLOW_3G if args.devtools_preset else SLOW_3G
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     from playwright.sync_api import sync_playwright
 
@@ -125,10 +130,10 @@ def main() -> None:
                 page.set_default_timeout(180_000)
                 cdp = context.new_cdp_session(page)
                 cdp.send("Network.enable")
-                cdp.send("Network.emulateNetworkConditions", SLOW_3G)
+                cdp.send("Network.emulateNetworkConditions", network)
                 cdp.send("Emulation.setCPUThrottlingRate", {"rate": CPU_SLOWDOWN})
                 wire = Wire(cdp)
-                print(f"slow 3G ({SLOW_3G['latency']} ms RTT, {SLOW_3G['downloadThroughput'] // 1000} KB/s), "
+                print(f"slow 3G ({network['latency']} ms RTT, {network['downloadThroughput'] / 1000:.0f} KB/s), "
                       f"{CPU_SLOWDOWN}x CPU, 390x844 Bangla; {args.factories} factories; photo {len(data) / 1024:.0f} KB")
                 for run in ("first visit (empty cache)", "again (warm cache)"):
                     rows = flow(page, base, wire, photo)
