@@ -131,7 +131,7 @@ def test_bangla_page_shows_bangla_hazard_titles_and_the_code_only_as_a_small_lab
 def test_the_language_is_kept_on_every_link(client, page_world, lang):
     html = client.get(f"/factories/{page_world['factory']}?lang={lang}").get_data(as_text=True)
     pdfs = re.findall(r'href="([^"]+\.pdf[^"]*)"', html)
-    assert len(pdfs) == 3  # the CAP and the two inspection reports
+    assert len(pdfs) == 4  # the CAP, the two inspection reports and the gate poster
     links = pdfs + re.findall(r'href="(/map[^"]*)"', html)
     for href in links:
         assert ("lang=bn" in href) == (lang == "bn"), href
