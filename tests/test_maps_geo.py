@@ -46,6 +46,12 @@ def test_district_layer_shares_and_colours():
 
 
 def _row(**kw):
+    from factorysafe.actions.rules import HeadlineStatus
+    from factorysafe.factories.rules import factory_search_text
+
+    name, district = kw.get("name", "A Ltd"), kw.get("district", "Gazipur")
+    kw.setdefault("search_text", factory_search_text(name, "", "", "", district, ""))
+    kw.setdefault("headline_status", HeadlineStatus(kw.get("cap_status", CapStatus.ON_TRACK).value))
     base = {"id": 1, "name": "A Ltd", "district": "Gazipur", "boundary_district": "Gazipur",
             "cap_status": CapStatus.ON_TRACK, "overdue": {"fire": 0, "electrical": 0, "structural": 0, "boiler": 0},
             "immediate_danger": False, "last_inspected_on": dt.date(2025, 1, 1)}

@@ -33,6 +33,8 @@ def _filters() -> tuple[QueueFilterForm, dict]:
     form = QueueFilterForm(request.args)
     # factories with fixes waiting, and the chosen one (its queue may just have been emptied)
     chosen_id = request.args.get("factory", type=int)
+    if chosen_id is not None and not 0 < chosen_id < 2**31:  # ids are 1..2^31-1 (a crafted number: no such factory)
+        chosen_id = None
     pending = sa.select(CorrectiveAction.factory_id).where(
         CorrectiveAction.status == ActionStatus.PENDING_VERIFICATION)
     if chosen_id is not None:
