@@ -63,6 +63,8 @@ def test_map_shows_markers_filters_opens_popups_and_stays_on_the_server(page, li
     with page.expect_navigation(url=f"{live_server.url}/factories/{world['behind']}"):
         link.click()
     assert page.get_by_role("heading", name="Gazipur Behind Ltd").is_visible()
+    assert page.evaluate("() => !window.L")  # Leaflet is fetched only when the small map comes near the screen
+    page.locator("#factory-map").scroll_into_view_if_needed()
     page.wait_for_selector("#factory-map[data-ready='1']")
 
     page.goto(live_server.url + "/map?q=danger")
