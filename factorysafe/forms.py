@@ -36,6 +36,27 @@ class VersionedForm(FlaskForm):
         return self.version.value()
 
 
+class ChoiceFilterForm(FlaskForm):
+    """The filters of a list, a GET form (no CSRF). A value of a ``CHOICE_FILTERS`` field that is not one of its
+    choices (a crafted or outdated link) is dropped by :meth:`chosen`, and the field shows "All" again."""
+
+    class Meta:
+        csrf = False
+
+    CHOICE_FILTERS: tuple[str, ...] = ()
+
+    def chosen(self) -> tuple[dict[str, str | None], list[str]]:
+        """The chosen filters (None: any) and the labels of those whose value was dropped."""
+        chosen, dropped = {}, []
+        for name in self.CHOICE_FILTERS:
+            field = self[name]
+            if field.data and not field.validate(self):
+                dropped.append(str(field.label.text))
+                field.data = ""
+            chosen[name] = field.data or None
+        return chosen, dropped
+
+
 def version_problem(form) -> str | None:
     """The message for a form whose version is missing or malformed, else None."""
     field = getattr(form, "version", None)

@@ -7,7 +7,7 @@ from wtforms import BooleanField, DateField, RadioField, SelectField, StringFiel
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from factorysafe.forms import VersionedForm
+from factorysafe.forms import ChoiceFilterForm, VersionedForm
 from factorysafe.labels import stage_label
 
 
@@ -69,10 +69,7 @@ class EscalationForm(VersionedForm):
     submit = SubmitField(_l("Apply escalation"))
 
 
-class CapFilterForm(FlaskForm):
-    class Meta:
-        csrf = False
-
+class CapFilterForm(ChoiceFilterForm):
     discipline = SelectField(_l("Discipline"), choices=_choices(("", _l("All")), ("fire", _l("Fire")), ("electrical", _l("Electrical")),
                                                     ("structural", _l("Structural")), ("boiler", _l("Boiler"))),
                              validators=[Optional()])
@@ -86,25 +83,12 @@ class CapFilterForm(FlaskForm):
 
     CHOICE_FILTERS = ("discipline", "status", "origin")
 
-    def chosen(self) -> tuple[dict[str, str | None], list[str]]:
-        """The chosen filters (None: any) and the labels of those whose value is not one of the choices (a
-        crafted or outdated link): those are dropped, and their field shows "All" again."""
-        chosen, dropped = {}, []
-        for name in self.CHOICE_FILTERS:
-            field = self[name]
-            if field.data and not field.validate(self):
-                dropped.append(str(field.label.text))
-                field.data = ""
-            chosen[name] = field.data or None
-        return chosen, dropped
 
+class QueueFilterForm(ChoiceFilterForm):
+    """Filters of the verification queue. Values that are not among the choices (a crafted or outdated link) are
+    dropped by :meth:`chosen`, like the CAP page's filters."""
 
-class QueueFilterForm(FlaskForm):
-    """Filters of the verification queue (a GET form: no CSRF). Values that are not among the choices (a
-    crafted or outdated link) are dropped by :meth:`chosen`, like the CAP page's filters."""
-
-    class Meta:
-        csrf = False
+    CHOICE_FILTERS = ("factory", "discipline", "order")
 
     factory = SelectField(_l("Factory"), choices=[], validators=[Optional()])
     discipline = CapFilterForm.discipline
@@ -117,12 +101,7 @@ class QueueFilterForm(FlaskForm):
 
     def chosen(self) -> tuple[dict, list[str]]:
         """The query's keyword filters and the labels of the fields whose values were dropped."""
-        dropped = []
-        for name in ("factory", "discipline", "order"):
-            field = self[name]
-            if field.data and not field.validate(self):
-                dropped.append(str(field.label.text))
-                field.data = ""
+        _choices, dropped = super().chosen()
         if self.since.raw_data and self.since.data is None:
             dropped.append(str(self.since.label.text))
             self.since.raw_data = []

@@ -5,7 +5,6 @@ may be linked) are set by the view."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms import TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -15,7 +14,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from factorysafe.complaints.rules import ComplaintCategory, ComplaintStatus
 from factorysafe.complaints.services import MAX_SHORT, MAX_TEXT
 from factorysafe.labels import COMPLAINT_CHANNEL
-from factorysafe.forms import VersionedForm
+from factorysafe.forms import ChoiceFilterForm, VersionedForm
 from factorysafe.labels import lazy_label
 
 #: How a complaint arrived (``Complaint.channel``).
@@ -70,11 +69,8 @@ class InspectionForm(VersionedForm):
     submit = SubmitField(_l("Create a complaint inspection"))
 
 
-class FilterForm(FlaskForm):
-    """The list's filters (GET, no CSRF). A value that is not one of the choices is dropped (``chosen``)."""
-
-    class Meta:
-        csrf = False
+class FilterForm(ChoiceFilterForm):
+    """The list's filters. A value that is not one of the choices is dropped (``chosen``)."""
 
     status = SelectField(_l("Status"), choices=choices([("", _l("All"))] + [(s.value, lazy_label(s)) for s in ComplaintStatus]),
                          validators=[Optional()])
@@ -86,17 +82,6 @@ class FilterForm(FlaskForm):
     submit = SubmitField(_l("Filter"))
 
     CHOICE_FILTERS = ("status", "category", "factory", "channel")
-
-    def chosen(self) -> tuple[dict[str, str | None], list[str]]:
-        """The chosen filters (None: any) and the labels of those whose value is not one of the choices."""
-        chosen, dropped = {}, []
-        for name in self.CHOICE_FILTERS:
-            field = self[name]
-            if field.data and not field.validate(self):
-                dropped.append(str(field.label.text))
-                field.data = ""
-            chosen[name] = field.data or None
-        return chosen, dropped
 
     def page_number(self) -> int:
         if self.page.data is None or not self.page.validate(self):
