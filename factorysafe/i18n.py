@@ -59,14 +59,22 @@ def bangla_digits(text) -> str:
     return str(text).translate(BANGLA_DIGITS)
 
 
+def local_digits(text, lang: str | None = None) -> str:
+    """``text`` with the digits of ``lang`` (default: the current locale's): Bangla digits in Bangla (the
+    ``|local_digits`` filter, for numbers such as a photo's distance in km)."""
+    if lang is None:
+        from flask_babel import get_locale
+
+        lang = str(get_locale() or "") if has_app_context() else ""
+    return bangla_digits(text) if lang == "bn" else str(text)
+
+
 def format_day(value, with_time: bool = False, lang: str | None = None) -> str:
     """A date (or date and time, UTC) as the app prints it everywhere: ISO order, YYYY-MM-DD (never the
     ambiguous mm/dd/yyyy), in Bangla with Bangla digits; "–" for none. The ``|date`` filter, and the one
     function for dates in flash messages, e-mails and history sentences. ``lang`` defaults to the current
     locale (the request's, or ``force_locale``'s in e-mails); an ISO string (an audit payload) is read first."""
     import datetime as dt
-
-    from flask_babel import get_locale
 
     if value is None or value == "":
         return "–"
@@ -79,9 +87,7 @@ def format_day(value, with_time: bool = False, lang: str | None = None) -> str:
         text = value.strftime("%Y-%m-%d %H:%M") if with_time else value.date().isoformat()
     else:
         text = value.isoformat()
-    if lang is None:
-        lang = str(get_locale() or "") if has_app_context() else ""
-    return bangla_digits(text) if lang == "bn" else text
+    return local_digits(text, lang)
 
 
 def _form_translations():
@@ -95,6 +101,7 @@ def init_app(app) -> None:
     flask_wtf.i18n._get_translations = _form_translations
     app.jinja_env.filters["date"] = format_day
     app.jinja_env.filters["bangla_digits"] = bangla_digits
+    app.jinja_env.filters["local_digits"] = local_digits
     from factorysafe import labels
 
     labels.init_app(app)  # {{ x|label }}: the one table of enum labels
