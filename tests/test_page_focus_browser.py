@@ -5,6 +5,7 @@ day in year-month-day order (Bangla digits in Bangla)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -118,3 +119,17 @@ def browser_login_bn(page, server, email):
 
     page.goto(server.url + "/login?lang=en")
     browser_login(page, server, email, PASSWORD)
+
+
+def test_bangla_map_popup_prints_the_evacuation_date_in_bangla_digits(page, live_server, live_build):
+    """The map's popup (maps.js) says since when an evacuation is in force as the pages do: Bangla digits."""
+    from helpers_maps import public_world
+
+    public_world(live_server.app, live_build)
+    page.goto(live_server.url + "/map?lang=bn&district=Chittagong")
+    page.wait_for_selector(".folium-map[data-ready='1']")
+    page.wait_for_function("() => document.querySelector('.folium-map').dataset.shown === '1'")
+    page.wait_for_selector(".folium-map[data-loaded='1'] path.fs-marker")
+    page.locator("path.fs-marker").first.click()
+    text = page.locator(".leaflet-popup-content .popup-evacuation").inner_text()
+    assert re.search(r"[০-৯]{4}-[০-৯]{2}-[০-৯]{2}", text) and not re.search(r"[0-9]{4}-[0-9]{2}", text), text
