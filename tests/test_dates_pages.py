@@ -108,3 +108,34 @@ def test_reminder_e_mail_dates_in_each_language(app, build):
     english, bangla = body.split("\n---\n", 1)
     assert "2025-02-12" in english and "2025-02-14" in english
     assert "২০২৫-০২-১২" in bangla and "২০২৫-০২-১৪" in bangla and "2025-02" not in bangla
+
+
+def test_every_date_input_says_year_month_day(app, client, auth, build):
+    """The browser's date box may show mm/dd/yyyy: every ``<input type=date>`` is described by a visible
+    "year-month-day" hint that shows the day it holds (in Bangla digits on Bangla pages)."""
+    import re
+
+    w = _world(build)
+    pages = {"engineer@example.test": ["/inspections/new", f"/actions/{w.reported.action_id}", "/actions/verify"],
+             "owner@example.test": [f"/actions/{w.action_id}"]}
+    seen = 0
+    for email, urls in pages.items():
+        auth.login(email)
+        for url in urls:
+            for lang, words in (("en", "Year-month-day"), ("bn", "বছর-মাস-দিন")):
+                html = client.get(url, query_string={"lang": lang}).get_data(as_text=True)
+                inputs = re.findall(r'<input[^>]*type="date"[^>]*>', html)
+                assert inputs, url
+                for tag in inputs:
+                    field_id = re.search(r'\bid="([^"]+)"', tag).group(1)
+                    assert f"{field_id}-date" in re.search(r'aria-describedby="([^"]*)"', tag).group(1).split()
+                    hint = re.search(rf'<small id="{field_id}-date" class="date-hint">(.*?)</small>', html, re.S).group(1)
+                    assert words in hint
+                    value = re.search(r'value="([^"]*)"', tag)
+                    if value and value.group(1):
+                        shown = visible_text(hint).split(": ", 1)[1]
+                        assert shown == (value.group(1) if lang == "en" else
+                                         value.group(1).translate(str.maketrans("0123456789", "০১২৩৪৫৬৭৮৯")))
+                    seen += 1
+        auth.logout()
+    assert seen >= 10
