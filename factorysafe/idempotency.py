@@ -45,7 +45,12 @@ KEY_PATTERN = re.compile(r"[A-Za-z0-9_\-:.]{8,100}")
 KEEP_DAYS = 30
 STALE_CLAIM = dt.timedelta(minutes=2)
 RETRY_AFTER_SECONDS = 2
-IGNORED_FIELDS = frozenset({"csrf_token"})  # a retry may carry a fresh token; it is not part of what was asked
+CSRF_FIELD = "csrf_token"  # a retry may carry a fresh token (as ``csrf_token`` or a prefixed form's ``report-csrf_token``)
+
+
+def _ignored(name: str) -> bool:
+    """Fields that are not part of what was asked: the CSRF token of the form or of a prefixed sub-form."""
+    return name == CSRF_FIELD or name.endswith("-" + CSRF_FIELD)
 
 BAD_KEY = _l("The Idempotency-Key header must be 8 to 100 letters, digits or - _ : . characters.")
 KEY_REUSED = _l("This request's Idempotency-Key was already used for a different request. Nothing was saved; "
@@ -88,7 +93,7 @@ def fingerprint(method: str, path: str, fields: list[tuple[str, str]], files: li
 
     part(method.upper(), path)
     for name, value in sorted(fields, key=lambda item: item[0]):
-        if name not in IGNORED_FIELDS:
+        if not _ignored(name):
             part("field", name, value)
     for name, filename, data in sorted(files, key=lambda item: item[0]):
         part("file", name, filename or "", hashlib.sha256(data).digest())

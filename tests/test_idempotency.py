@@ -187,9 +187,11 @@ def test_an_owners_fix_report_sent_twice_is_one_report(app, client, auth, build)
     auth.login("owner@example.test")
 
     version = str(version_of(app, world.action_id))  # what the owner's phone saw when the form was filled
+    tokens = iter(["token-of-the-first-try", "a-fresh-token-for-the-retry"])
 
     def send():
         data = {"report-note": "Cartons removed; exit marked.", "report-version": version,
+                "report-csrf_token": next(tokens),
                 "report-photos": [(io.BytesIO(photo_bytes(7)), "fixed.jpg")]}
         return client.post(f"/actions/{world.action_id}/report-fix", data=data, content_type="multipart/form-data",
                            headers={idempotency.HEADER: "fix-report-01", "Accept": "application/json"})
@@ -250,7 +252,9 @@ def test_fingerprint_ignores_the_csrf_token_but_nothing_else(items, token):
     base = fingerprint("POST", "/inspections/1/findings/new", items, [("photos", "a.jpg", b"\xff\xd8 jpeg")])
     with_token = fingerprint("POST", "/inspections/1/findings/new", items + [("csrf_token", token)],
                              [("photos", "a.jpg", b"\xff\xd8 jpeg")])
-    assert base == with_token
+    with_prefixed_token = fingerprint("POST", "/inspections/1/findings/new", [("report-csrf_token", token)] + items,
+                                      [("photos", "a.jpg", b"\xff\xd8 jpeg")])
+    assert base == with_token == with_prefixed_token
     assert base != fingerprint("POST", "/inspections/1/findings/new", items + [("observation", "x")],
                                [("photos", "a.jpg", b"\xff\xd8 jpeg")])
     assert base != fingerprint("POST", "/inspections/1/findings/new", items, [("photos", "a.jpg", b"\xff\xd8 jpe")])
