@@ -27,3 +27,7 @@ __all__ = [
 from factorysafe.subscriptions.models import Subscription  # noqa: E402 - kept apart: merges stay line-local
 
 __all__ += ["Subscription"]
+
+from factorysafe.idempotency import IdempotencyKey  # noqa: E402
+
+__all__ += ["IdempotencyKey"]

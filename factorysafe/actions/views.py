@@ -16,7 +16,7 @@ from factorysafe.actions.forms import (
 )
 from factorysafe.actions.models import ActionStatus, CorrectiveAction, DeadlineExtension, ExtensionStatus
 from factorysafe.actions.rules import deadline_state, is_critical
-from factorysafe import policy
+from factorysafe import idempotency, policy
 from factorysafe.policy import engineer_required, factory_or_403
 from factorysafe.cache import cache, remember
 from factorysafe.db import db
@@ -115,6 +115,7 @@ def _perform(action_id: int, form_name: str | None, allowed, operation, success:
         return _render(action, 400, bound, version_problem(form) or _("Please correct the marked fields."))
     try:
         operation(action, form)
+        idempotency.remember(url_for("actions.action_detail", action_id=action_id), success)
         db.session.commit()
     except Exception as exc:  # a refusal re-shows the page with the typed text; anything else is a bug
         refused = rolled_back(exc)
@@ -142,6 +143,7 @@ def update_plan(action_id: int):
 
 @bp.route("/actions/<int:action_id>/report-fix", methods=["POST"])
 @login_required
+@idempotency.idempotent
 def report_fix(action_id: int):
     import hashlib
     import io

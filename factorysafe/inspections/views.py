@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from factorysafe import uploads
+from factorysafe import idempotency, uploads
 from factorysafe import policy
 from factorysafe.policy import engineer_required, factory_or_403, inspection_or_404
 from factorysafe.auth.models import Role, User
@@ -273,6 +273,7 @@ def _finding_form(inspection: Inspection, finding: Finding | None) -> FindingFor
 
 @bp.route("/inspections/<int:inspection_id>/findings/new", methods=["GET", "POST"])
 @engineer_required
+@idempotency.idempotent
 def finding_new(inspection_id: int):
     inspection = inspection_or_404(inspection_id, edit=True)
     form = _finding_form(inspection, None)
@@ -287,6 +288,11 @@ def finding_new(inspection_id: int):
                     inspection, form.values(), photos, by=current_user,
                     deadline_override=form.deadline_override.data,
                     deadline_override_reason=form.deadline_override_reason.data, reason=form.amendment_reason.data)
+                db.session.flush()
+                done = _("Finding %(number)s saved with %(count)s photo(s).", number=finding.item_number,
+                         count=len(photos))
+                to = url_for("inspections.inspection_detail", inspection_id=inspection_id, _anchor=f"finding-{finding.id}")
+                idempotency.remember(to, done)  # in this transaction: a retry with the same key finds it
                 db.session.commit()
             except IntegrityError:
                 db.session.rollback()
@@ -299,9 +305,8 @@ def finding_new(inspection_id: int):
                 status = _failed(exc)
                 inspection = db.session.get(Inspection, inspection_id)
             else:
-                flash(_("Finding %(number)s saved with %(count)s photo(s).", number=finding.item_number, count=len(photos)), "info")
-                return redirect(url_for("inspections.inspection_detail", inspection_id=inspection_id,
-                                        _anchor=f"finding-{finding.id}"))
+                flash(done, "info")
+                return redirect(to)
             break
     elif form.errors:
         status = 400
@@ -311,6 +316,7 @@ def finding_new(inspection_id: int):
 
 @bp.route("/findings/<int:finding_id>/edit", methods=["GET", "POST"])
 @engineer_required
+@idempotency.idempotent
 def finding_edit(finding_id: int):
     finding = db.session.get(Finding, finding_id) or abort(404)
     inspection = inspection_or_404(finding.inspection_id, edit=True)
@@ -325,6 +331,9 @@ def finding_edit(finding_id: int):
                 deadline_override_reason=form.deadline_override_reason.data,
                 remove_photo_ids=request.form.getlist("remove_photo", type=int),
                 private_photo_ids=request.form.getlist("private_photo", type=int))
+            done = _("Finding %(number)s saved.", number=finding.item_number)
+            to = url_for("inspections.inspection_detail", inspection_id=inspection.id, _anchor=f"finding-{finding.id}")
+            idempotency.remember(to, done)
             db.session.commit()
         except (DomainError, StaleDataError) as exc:
             status = _failed(exc)
@@ -333,9 +342,8 @@ def finding_edit(finding_id: int):
             if status == 409:
                 form.version.data = finding.version
         else:
-            flash(_("Finding %(number)s saved.", number=finding.item_number), "info")
-            return redirect(url_for("inspections.inspection_detail", inspection_id=inspection.id,
-                                    _anchor=f"finding-{finding.id}"))
+            flash(done, "info")
+            return redirect(to)
     elif form.errors:
         status = 400
         if problem := version_problem(form):
