@@ -95,3 +95,44 @@ def test_two_findings_saved_offline_survive_a_reload_and_are_sent_once(phone_pag
     keys = [k for k in sent if k]
     assert len(keys) == len(set(keys)) == 2  # each sent once, each with its own key
     assert "F-2" in page.inner_text("#discipline-fire")
+
+
+def test_an_upload_cut_off_midway_and_retried_makes_one_finding_and_one_photo(phone_page, live_server, live_build):
+    page = phone_page
+    factory = live_build.factory(name="Cut Off Garments Ltd")
+    engineer = live_build.user("engineer", email="cutoff.engineer@example.test")
+    insp = live_build.inspection(factory, state="draft", engineer=engineer)
+    browser_login(page, live_server, "cutoff.engineer@example.test")
+    page.goto(f"{live_server.url}/inspections/{insp.id}/findings/new?discipline=fire")
+    _fill_finding(page, "Sprinkler valve closed on the 2nd floor.", _photo("IMG_9.jpg", 9))
+    assert page.locator(".photo-preview progress").count() == 1
+
+    keys = []
+
+    def cut(route):
+        keys.append(route.request.headers.get("idempotency-key"))
+        route.fetch()  # the server gets the whole request and saves the finding...
+        route.abort("connectionreset")  # ...but the phone never hears the answer
+
+    page.route("**/findings/new*", cut, times=1)
+    page.get_by_role("button", name="Save finding").click()
+    warning = page.locator(".capture-message")
+    warning.wait_for()
+    assert "The upload was cut off" in warning.inner_text()
+    assert page.evaluate("document.activeElement.classList.contains('capture-message')")  # where the eye is
+    assert _counts(live_server.app, insp.id) == (1, 1)  # it did arrive
+    assert [q["state"] for q in _queue(page)] == ["waiting"]
+
+    retried = []
+    page.on("request", lambda r: retried.append(r.headers.get("idempotency-key"))
+            if r.method == "POST" and "/findings/new" in r.url else None)
+    page.get_by_role("button", name="Try again").click()
+    page.wait_for_selector("article.finding .flash")  # the answer, at the finding it names
+    page.wait_for_url(f"{live_server.url}/inspections/{insp.id}#finding-*")
+    assert retried == keys and keys[0]  # the same key: the server answered with the first answer
+    assert _counts(live_server.app, insp.id) == (1, 1)
+    message = page.locator(".flash:has-text('Finding F-1 saved with 1 photo(s).')")
+    assert message.count() == 1
+    assert page.evaluate("document.activeElement.classList.contains('flash')")
+    assert page.evaluate("document.activeElement.closest('article').id") == page.url.split("#")[1]
+    assert _queue(page) == []

@@ -141,8 +141,11 @@
     function leave(message, url) {
       done = true;
       dirty(false);
-      sessionStorage.setItem("fs-flash", JSON.stringify([message]));
-      location.href = url;
+      // The message goes with the page change and is shown at the finding the answer names (its #anchor): the
+      // next page focuses it there (a fragment navigation would take the focus away again).
+      var to = new URL(url, location.href);
+      sessionStorage.setItem("fs-flash", JSON.stringify({texts: [message], target: to.hash.slice(1)}));
+      location.href = to.pathname + to.search;
     }
 
     // --- an item opened again from the outbox (fields and photos restored) ----------------------------------

@@ -95,6 +95,16 @@
   /** Send a queued item with its key; ``onProgress(loaded, total)`` follows the upload. Resolves with
       {kind: ok|network|busy|refused, ...}. */
   function send(item, csrf, onProgress) {
+    // One CSRF token per key: the first send of a key takes the fresh one (the kept form's may be from an old
+    // session) and every retry of that key sends the same, so that the retry is the very same request.
+    if (item.tokenKey !== item.key) { item.token = csrf; item.tokenKey = item.key; }
+    var token = item.token || csrf;
+    return Outbox.update(item.id, {token: item.token, tokenKey: item.tokenKey}).then(function () {
+      return post(item, token, onProgress);
+    });
+  }
+
+  function post(item, csrf, onProgress) {
     return new Promise(function (resolve) {
       var data = new FormData();
       item.fields.forEach(function (pair) {
@@ -291,22 +301,31 @@
   var carried = sessionStorage.getItem("fs-flash");
   if (carried) {
     sessionStorage.removeItem("fs-flash");
-    var texts = [];
-    try { texts = JSON.parse(carried); } catch (e) { texts = [carried]; }
+    var note = {texts: []};
+    try { note = JSON.parse(carried); } catch (e) { note = {texts: [carried]}; }
+    if (Array.isArray(note)) { note = {texts: note}; }
     var main = document.getElementById("content");
+    var target = note.target && document.getElementById(note.target);
     var first = null;
-    texts.forEach(function (text) {
+    (note.texts || []).filter(Boolean).forEach(function (text) {
       var existing = Array.prototype.find.call(main.querySelectorAll(".flash"), function (f) { return f.textContent.trim() === text; });
       var p = existing || el("p", "flash flash-info", text);
-      if (!existing) {
-        p.setAttribute("role", "status");
+      if (!existing) { p.setAttribute("role", "status"); }
+      if (target) {
+        var head = target.querySelector("header");
+        target.insertBefore(p, head ? head.nextSibling : target.firstChild);
+      } else if (!existing) {
         main.insertBefore(p, main.firstChild);
       }
       first = first || p;
     });
+    if (target) { history.replaceState(history.state, "", "#" + note.target); }
     if (first) {
       first.setAttribute("tabindex", "-1");
       first.focus();
+      // Chromium moves the focus back to the page when loading ends: once more then
+      var again = function () { setTimeout(function () { if (document.activeElement === document.body) { first.focus(); } }, 0); };
+      if (document.readyState === "complete") { again(); } else { window.addEventListener("load", again, {once: true}); }
     }
   }
   if (!navigator.onLine) {
