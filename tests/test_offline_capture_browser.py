@@ -31,6 +31,11 @@ def _queue(page) -> list[dict]:
 
 
 def _controlled(page) -> None:
+    """The service worker is active and controls the page (a page opened while it was installing is not
+    controlled until it is opened again)."""
+    page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
+    if not page.evaluate("() => navigator.serviceWorker.controller !== null"):
+        page.reload()
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
 
 
@@ -136,3 +141,136 @@ def test_an_upload_cut_off_midway_and_retried_makes_one_finding_and_one_photo(ph
     assert page.evaluate("document.activeElement.classList.contains('flash')")
     assert page.evaluate("document.activeElement.closest('article').id") == page.url.split("#")[1]
     assert _queue(page) == []
+
+
+def _kept_pages(page) -> int:
+    return page.evaluate("() => caches.keys().then(ks => Promise.all(ks.filter(k => k.startsWith('fs-pages-'))"
+                         ".map(k => caches.open(k).then(c => c.keys())))).then(ls => ls.flat().length)")
+
+
+def test_an_owner_reports_a_fix_offline_and_it_is_sent_when_the_connection_returns(phone_page, live_server, live_build):
+    from factorysafe.actions.models import CorrectiveAction
+
+    page = phone_page
+    factory = live_build.factory(name="Owner Offline Garments Ltd")
+    live_build.user("owner", email="offline.owner@example.test", factories=[factory])
+    insp = live_build.inspection(factory, state="published")
+    finding = live_build.finding(insp)
+    browser_login(page, live_server, "offline.owner@example.test")
+    page.goto(f"{live_server.url}/actions/{finding.action_id}")
+    _controlled(page)
+    page.reload()
+    page.wait_for_function("() => caches.keys().then(ks => ks.some(k => k.startsWith('fs-pages-')))")
+
+    page.context.set_offline(True)
+    page.reload()  # the copy kept on the phone
+    assert "You are offline" in page.inner_text("main")
+    page.get_by_label("What was done").click()
+    page.get_by_label("What was done").fill("Cartons removed; the exit is marked and kept clear.")
+    page.get_by_label("Evidence photos").set_input_files(files=[_photo("fixed.jpg", 21)])
+    page.get_by_role("button", name="Report fixed").click()
+    page.wait_for_selector(".flash:has-text('kept on this phone, not yet sent')")
+    card = page.locator("[data-outbox-slot] .outbox-item")
+    assert "Cartons removed" in card.inner_text() and "Not yet sent" in card.inner_text()
+    with live_server.app.app_context():
+        assert db.session.get(CorrectiveAction, finding.action_id).status.value == "in_progress"
+
+    page.context.set_offline(False)
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")
+    page.wait_for_selector("#action-status:has-text('Pending verification')")
+    with live_server.app.app_context():
+        action = db.session.get(CorrectiveAction, finding.action_id)
+        assert action.status.value == "pending_verification"
+        assert len(action.evidence) == 1
+    assert page.locator(".outbox-item").count() == 0
+    assert "Fix reported. An engineer will verify it." in page.inner_text("main")
+
+
+def test_the_outbox_page_lists_a_refused_finding_which_opens_back_in_the_form(phone_page, live_server, live_build):
+    page = phone_page
+    factory = live_build.factory(name="Refused Garments Ltd")
+    engineer = live_build.user("engineer", email="refused.engineer@example.test")
+    insp = live_build.inspection(factory, state="draft", engineer=engineer)
+    browser_login(page, live_server, "refused.engineer@example.test")
+    page.goto(f"{live_server.url}/inspections/{insp.id}")
+    _controlled(page)
+    page.reload()
+    page.wait_for_function("() => caches.keys().then(ks => ks.some(k => k.startsWith('fs-pages-')))")
+    page.context.set_offline(True)
+    page.get_by_role("button", name="Add finding (Fire)").click()
+    photo = _photo("IMG_31.jpg", 31)
+    _fill_finding(page, "Fire door wedged open above the cutting table.", photo)
+    page.get_by_role("button", name="Save finding").click()
+    page.wait_for_url(f"{live_server.url}/inspections/{insp.id}")
+    assert page.locator("#outbox-count").inner_text() == "1"
+
+    # meanwhile the inspection was submitted: the kept finding now needs an amendment reason
+    from factorysafe.inspections.models import Inspection
+    with live_server.app.app_context():
+        db.session.get(Inspection, insp.id).state = "submitted"
+        db.session.commit()
+    page.context.set_offline(False)
+    page.goto(f"{live_server.url}/outbox")
+    item = page.locator("#outbox-list .outbox-item")
+    item.locator(".badge-attention").wait_for()
+    assert "Fire door wedged open" in item.inner_text()
+    assert "Needs attention" in item.inner_text()
+    assert item.locator(".flash-error").inner_text().strip()  # the server's words are kept with it
+    assert _counts(live_server.app, insp.id) == (0, 0)
+
+    item.get_by_role("link", name="Open in the form").click()
+    page.wait_for_selector(".capture-message")
+    assert page.get_by_label("Observation").input_value() == "Fire door wedged open above the cutting table."
+    assert page.get_by_label("Photos").evaluate("i => [i.files.length, i.files[0].name, i.files[0].size]") == [
+        1, "IMG_31.jpg", len(photo["buffer"])]  # the original bytes, not the preview
+    assert page.locator(".photo-preview img").count() == 1
+    page.get_by_label("Reason for the amendment").fill("Found on the day, sent late.")
+    page.get_by_role("button", name="Save finding").click()
+    page.wait_for_selector("article.finding .flash")
+    assert _counts(live_server.app, insp.id) == (1, 1)
+    assert _queue(page) == []
+    assert page.locator("#outbox-count").is_hidden()
+
+
+def test_leaving_a_half_filled_form_asks_first_and_signing_out_forgets_kept_pages_not_the_queue(
+        phone_page, live_server, live_build):
+    page = phone_page
+    factory = live_build.factory(name="Guarded Garments Ltd")
+    engineer = live_build.user("engineer", email="guard.engineer@example.test")
+    insp = live_build.inspection(factory, state="draft", engineer=engineer)
+    browser_login(page, live_server, "guard.engineer@example.test")
+    page.goto(f"{live_server.url}/inspections/{insp.id}")
+    _controlled(page)
+    page.reload()
+    page.wait_for_function("() => caches.keys().then(ks => ks.some(k => k.startsWith('fs-pages-')))")
+    page.get_by_role("button", name="Add finding (Fire)").click()
+    page.get_by_label("Observation").click()
+    page.keyboard.type("Half a sentence")
+    dialogs = []
+
+    def dismiss(dialog):
+        dialogs.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", dismiss)
+    page.get_by_role("link", name="Guarded Garments Ltd").click()
+    page.wait_for_timeout(500)
+    assert dialogs == ["beforeunload"]
+    assert "/findings/new" in page.url  # stayed, the text is still there
+    assert page.get_by_label("Observation").input_value() == "Half a sentence"
+
+    page.context.set_offline(True)  # saved offline: kept, so leaving asks nothing more
+    page.get_by_label("Recommendation").fill("Finish it.")
+    page.get_by_role("button", name="Save finding").click()
+    page.wait_for_url(f"{live_server.url}/inspections/{insp.id}")
+    assert dialogs == ["beforeunload"]
+    page.context.set_offline(False)
+    page.route("**/findings/new*", lambda route: route.abort())  # keep it unsent through the sign-out
+    assert _kept_pages(page) > 0
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url(f"{live_server.url}/")
+    assert _kept_pages(page) == 0  # another person may use this phone
+    kept = page.evaluate("""() => new Promise(ok => { const r = indexedDB.open('factorysafe');
+        r.onsuccess = () => { const q = r.result.transaction('outbox').objectStore('outbox').getAll();
+                              q.onsuccess = () => ok(q.result.map(i => [i.userId, i.state])); }; })""")
+    assert kept == [[engineer.id, "waiting"]]  # the unsent finding stays for its author

@@ -153,7 +153,7 @@
     if (m) {
       Outbox.get(m[1]).then(function (item) {
         if (!item || item.userId !== O.userId) { return; }
-        form.dataset.outboxId = item.id;
+        form.dataset.queued = item.id;
         if (item.state !== "attention") { form.dataset.key = item.key; }  // it may have reached the server: same key
         item.fields.forEach(function (pair) {
           var name = pair[0];
@@ -214,7 +214,7 @@
     function submit(item) {
       O.hold(item.id);
       return Outbox.update(item.id, {state: "sending", tried: Date.now()}).then(function () {
-        return attempt(item);
+        return O.exclusive(true, function () { return attempt(item); });
       }).then(function (res) {
         if (res.kind === "ok") {
           return Outbox.remove(item.id).then(function () {
@@ -274,7 +274,7 @@
       }
       clearAnswer();
       var fresh = build(ev.submitter);
-      var existing = form.dataset.outboxId ? Outbox.get(form.dataset.outboxId) : Promise.resolve(null);
+      var existing = form.dataset.queued ? Outbox.get(form.dataset.queued) : Promise.resolve(null);
       existing.then(function (item) {
         if (item) {
           var sameKey = form.dataset.key === item.key;
@@ -285,7 +285,7 @@
         }
         return Outbox.add(fresh);
       }).then(function (item) {
-        form.dataset.outboxId = item.id;
+        form.dataset.queued = item.id;
         form.dataset.key = item.key;  // a retry of this very form reuses the key
         return submit(item);
       }).catch(function () {  // no IndexedDB here (a private window): the plain form post, as without JavaScript

@@ -128,15 +128,26 @@
   var syncing = null;
   var STALE_MS = 120000;  // an item left "sending" by a closed page is sent again (same key: never twice)
 
+  // One sender at a time across this phone's tabs (Web Locks: a lock is let go when its page closes, so an item
+  // left "sending" by a closed page is simply sent again, with its key: never twice).
+  var locks = navigator.locks;
+  function exclusive(wait, fn) {
+    if (!locks) { return fn(); }
+    return locks.request("factorysafe-outbox", wait ? {} : {ifAvailable: true}, function (lock) {
+      return lock || wait ? fn() : null;
+    });
+  }
+
   function sendable(item) {
     if (held[item.id]) { return false; }
-    return item.state === "waiting" || (item.state === "sending" && Date.now() - (item.tried || 0) > STALE_MS);
+    return item.state === "waiting" ||
+      (item.state === "sending" && (locks || Date.now() - (item.tried || 0) > STALE_MS));
   }
 
   function syncAll() {
     if (syncing || !navigator.onLine || !window.Outbox) { return syncing || Promise.resolve(); }
     var sentHere = [];
-    syncing = session().then(function (s) {
+    syncing = exclusive(false, function () { return session().then(function (s) {
       if (!s || !s.user_id) { return; }
       return Outbox.list(s.user_id).then(function (items) {
         var next = function (i) {
@@ -160,7 +171,7 @@
         };
         return next(0);
       });
-    }).catch(function () {}).then(function () {
+    }); }).catch(function () {}).then(function () {
       syncing = null;
       if (sentHere.length && !document.querySelector("form[data-dirty]")) {
         sessionStorage.setItem("fs-flash", JSON.stringify(sentHere.filter(Boolean)));
@@ -253,7 +264,7 @@
   }
 
   function placeOnPage(items) {
-    document.querySelectorAll("[data-outbox-id]").forEach(function (n) { n.remove(); });
+    document.querySelectorAll(".outbox-item[data-outbox-id]").forEach(function (n) { n.remove(); });
     items.forEach(function (item) {
       if (new URL(item.returnUrl, location.href).pathname !== location.pathname) { return; }
       var node = card(item, false);
@@ -335,7 +346,7 @@
   }
 
   window.FSOffline = {
-    t: t, send: send, session: session, sync: syncAll, refresh: refresh, userId: userId, field: field,
+    t: t, send: send, session: session, sync: syncAll, refresh: refresh, userId: userId, field: field, exclusive: exclusive,
     hold: function (id) { held[id] = true; }, release: function (id) { delete held[id]; }
   };
   window.addEventListener("online", function () { syncAll(); });
