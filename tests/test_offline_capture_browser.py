@@ -39,6 +39,23 @@ def _controlled(page) -> None:
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
 
 
+def _cache_storage(page) -> dict[str, dict[str, int]]:
+    """{cache name: {path and query: body bytes}} of the page's Cache Storage (bodies as kept, uncompressed)."""
+    return page.evaluate("""async () => {
+        const out = {};
+        for (const name of await caches.keys()) {
+            const cache = await caches.open(name);
+            out[name] = {};
+            for (const request of await cache.keys()) {
+                const body = await (await cache.match(request)).arrayBuffer();
+                const url = new URL(request.url);
+                out[name][url.pathname + url.search] = body.byteLength;
+            }
+        }
+        return out;
+    }""")
+
+
 def _photo(name: str, seed: int) -> dict:
     return {"name": name, "mimeType": "image/jpeg",
             "buffer": hp.jpeg((1600, 1200), gps=(hp.FACTORY_LAT, hp.FACTORY_LON), seed=seed)}
@@ -67,6 +84,13 @@ def test_two_findings_saved_offline_survive_a_reload_and_are_sent_once(phone_pag
     page.reload()  # the worker now controls the page and keeps its forms
     page.wait_for_function("() => caches.keys().then(ks => Promise.all(ks.filter(k => k.startsWith('fs-pages-'))"
                            ".map(k => caches.open(k).then(c => c.keys())))).then(ls => ls.flat().length >= 5)")
+
+    cached = _cache_storage(page)
+    print("\nservice worker caches after opening the inspection: " + "; ".join(
+        f"{name}: {len(entries)} entries, {sum(entries.values())} bytes" for name, entries in sorted(cached.items())))
+    pages = next(entries for name, entries in cached.items() if name.startswith("fs-pages-"))
+    assert {url.split("?")[0] for url in pages} == {f"/inspections/{insp.id}", f"/inspections/{insp.id}/findings/new"}
+    assert not any(url.startswith(("/photos/", "/api/")) for entries in cached.values() for url in entries)
 
     page.context.set_offline(True)
     for n, text in enumerate(["Exit on the 3rd floor blocked by cartons.", "Second stair door locked with a chain."], 1):
@@ -100,6 +124,9 @@ def test_two_findings_saved_offline_survive_a_reload_and_are_sent_once(phone_pag
     keys = [k for k in sent if k]
     assert len(keys) == len(set(keys)) == 2  # each sent once, each with its own key
     assert "F-2" in page.inner_text("#discipline-fire")
+    page.wait_for_function("() => caches.keys().then(ks => Promise.all(ks.filter(k => k.startsWith('fs-pages-'))"
+                           ".map(k => caches.open(k).then(c => c.keys())))).then(ls => ls.flat()"
+                           ".filter(r => /\\/findings\\/\\d+\\/edit$/.test(r.url)).length === 2)")  # their edit forms open offline
 
 
 def test_an_upload_cut_off_midway_and_retried_makes_one_finding_and_one_photo(phone_page, live_server, live_build):
