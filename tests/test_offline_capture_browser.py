@@ -147,11 +147,16 @@ def test_an_upload_cut_off_midway_and_retried_makes_one_finding_and_one_photo(ph
         route.abort("connectionreset")  # ...but the phone never hears the answer
 
     page.route("**/findings/new*", cut, times=1)
-    page.get_by_role("button", name="Save finding").click()
+    # a double tap on Save: one request (the button is disabled and the form busy until the answer)
+    busy = page.evaluate("""() => { const f = document.querySelector('form.finding-form'); f.requestSubmit();
+                                    f.requestSubmit(); const b = f.querySelector('button[type=submit]');
+                                    return [b.disabled, b.textContent]; }""")
+    assert busy == [True, "Saving…"]
     warning = page.locator(".capture-message")
     warning.wait_for()
     assert "The upload was cut off" in warning.inner_text()
     assert page.evaluate("document.activeElement.classList.contains('capture-message')")  # where the eye is
+    assert len(keys) == 1
     assert _counts(live_server.app, insp.id) == (1, 1)  # it did arrive
     assert [q["state"] for q in _queue(page)] == ["waiting"]
 
@@ -301,3 +306,23 @@ def test_leaving_a_half_filled_form_asks_first_and_signing_out_forgets_kept_page
         r.onsuccess = () => { const q = r.result.transaction('outbox').objectStore('outbox').getAll();
                               q.onsuccess = () => ok(q.result.map(i => [i.userId, i.state])); }; })""")
     assert kept == [[engineer.id, "waiting"]]  # the unsent finding stays for its author
+
+
+def test_pages_kept_for_one_person_go_when_another_signs_in_without_a_sign_out(phone_page, live_server, live_build):
+    page = phone_page
+    factory = live_build.factory(name="Shared Phone Garments Ltd")
+    first = live_build.user("engineer", email="first.engineer@example.test")
+    live_build.user("engineer", email="second.engineer@example.test")
+    insp = live_build.inspection(factory, state="draft", engineer=first)
+    browser_login(page, live_server, "first.engineer@example.test")
+    page.goto(f"{live_server.url}/inspections/{insp.id}")
+    _controlled(page)
+    page.reload()
+    kept = "() => caches.keys().then(ks => Promise.all(ks.filter(k => k.startsWith('fs-pages-')).map(k => caches.open(k)" \
+           ".then(c => c.keys())))).then(ls => ls.flat().map(r => new URL(r.url).pathname))"
+    page.wait_for_function(kept.replace(".map(r => new URL(r.url).pathname))", ".length >= 5)"))
+    page.context.clear_cookies()  # the session ran out; nobody signed out
+    browser_login(page, live_server, "second.engineer@example.test")
+    page.wait_for_function(kept.replace(".map(r => new URL(r.url).pathname))",
+                                        f".every(r => !r.url.includes('/inspections/{insp.id}')))"))
+    assert f"/inspections/{insp.id}" not in page.evaluate(kept)

@@ -30,23 +30,33 @@
     urls.push(location.pathname + location.search);
     worker().then(function (w) { if (w && navigator.onLine) { w.postMessage({type: "keep", urls: urls}); } });
   }
-  if (navigator.onLine) { keepPages(); }
 
   // Sign-out: forget the kept pages (another person may use this phone); the unsent queue stays.
+  function forgetPages() {
+    worker().then(function (w) { if (w) { w.postMessage({type: "forget"}); } });
+    return window.caches ? caches.keys().then(function (names) {
+      return Promise.all(names.filter(function (n) { return n.indexOf("fs-pages-") === 0; })
+        .map(function (n) { return caches.delete(n); }));
+    }) : Promise.resolve();
+  }
   document.querySelectorAll('form[data-signout]').forEach(function (form) {
     form.addEventListener("submit", function (ev) {
       if (form.dataset.forgotten) { return; }
       ev.preventDefault();
       form.dataset.forgotten = "1";
       var done = function () { form.submit(); };
-      var forget = window.caches ? caches.keys().then(function (names) {
-        return Promise.all(names.filter(function (n) { return n.indexOf("fs-pages-") === 0; })
-          .map(function (n) { return caches.delete(n); }));
-      }) : Promise.resolve();
-      worker().then(function (w) { if (w) { w.postMessage({type: "forget"}); } });
-      forget.then(done, done);
+      forgetPages().then(done, done);
     });
   });
+  var forgotten = Promise.resolve();
+  // Someone else signed in on this phone without the last person signing out (a session that ran out): the
+  // pages kept for the last person go too.
+  try {
+    var last = localStorage.getItem("factorysafe-user");
+    if (last && Number(last) !== userId) { forgotten = forgetPages(); }
+    localStorage.setItem("factorysafe-user", String(userId));
+  } catch (e) { /* storage refused: sign-out still forgets */ }
+  if (navigator.onLine) { forgotten.then(keepPages, keepPages); }
 
   // --- sending one item -------------------------------------------------------------------------------------
   function session() {
