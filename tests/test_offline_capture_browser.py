@@ -326,3 +326,46 @@ def test_pages_kept_for_one_person_go_when_another_signs_in_without_a_sign_out(p
     page.wait_for_function(kept.replace(".map(r => new URL(r.url).pathname))",
                                         f".every(r => !r.url.includes('/inspections/{insp.id}')))"))
     assert f"/inspections/{insp.id}" not in page.evaluate(kept)
+
+
+def test_an_edit_kept_offline_meets_a_newer_version_and_keeps_the_engineers_text(phone_page, live_server, live_build):
+    from factorysafe.inspections.models import Finding
+
+    page = phone_page
+    factory = live_build.factory(name="Version Garments Ltd")
+    engineer = live_build.user("engineer", email="version.engineer@example.test")
+    insp = live_build.inspection(factory, state="draft", engineer=engineer)
+    finding = live_build.finding(insp, severity="priority_1")  # as the catalogue says for its hazard
+    browser_login(page, live_server, "version.engineer@example.test")
+    page.goto(f"{live_server.url}/inspections/{insp.id}")
+    _controlled(page)
+    page.reload()
+    page.wait_for_function("() => caches.keys().then(ks => Promise.all(ks.filter(k => k.startsWith('fs-pages-'))"
+                           f".map(k => caches.open(k).then(c => c.keys())))).then(ls => ls.flat().some(r => r.url.endsWith('/findings/{finding.id}/edit')))")
+    page.context.set_offline(True)
+    page.get_by_role("link", name="Edit F-1").click()  # the kept edit form
+    page.get_by_label("Observation").click()
+    page.get_by_label("Observation").fill("Main exit blocked by cartons and a parked trolley.")
+    page.get_by_role("button", name="Save finding").click()
+    page.wait_for_url(f"{live_server.url}/inspections/{insp.id}")
+    page.locator(f"#finding-{finding.id} .outbox-item:has-text('Not yet sent')").wait_for()
+
+    with live_server.app.app_context():  # meanwhile a colleague saved the finding
+        row = db.session.get(Finding, finding.id)
+        row.recommendation = "Clear the exit today."
+        db.session.commit()
+    page.context.set_offline(False)
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")
+    card = page.locator(f"#finding-{finding.id} .outbox-item")
+    card.locator(".badge-attention").wait_for()
+    assert "Saved meanwhile by someone else" in card.inner_text()
+    with live_server.app.app_context():
+        assert db.session.get(Finding, finding.id).observation == "Main exit blocked by cartons."  # nothing dropped,
+    card.get_by_role("link", name="Open in the form").click()  # nothing overwritten unseen
+    page.wait_for_selector(".capture-message")
+    assert page.get_by_label("Observation").input_value() == "Main exit blocked by cartons and a parked trolley."
+    page.get_by_role("button", name="Save finding").click()
+    page.wait_for_selector(f"#finding-{finding.id} .flash:has-text('Finding F-1 saved.')")
+    with live_server.app.app_context():
+        assert db.session.get(Finding, finding.id).observation == "Main exit blocked by cartons and a parked trolley."
+    assert _queue(page) == []
