@@ -15,6 +15,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
+from factorysafe.i18n import format_day
+
 # Words for the fields a change may touch (update_* and amend_* events list what changed in these words).
 FIELD_WORDS = {
     # the owner's plan
@@ -75,7 +77,7 @@ class Line:
 
 
 def _date(value) -> str:
-    return str(value)[:10] if value else "–"
+    return format_day(str(value)[:10]) if value else "–"
 
 
 def _fields(before: dict, after: dict) -> str:

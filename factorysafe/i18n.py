@@ -1,7 +1,7 @@
 """English and Bangla (Flask-Babel). ``?lang=bn`` or the switch picks the language and is remembered."""
 from __future__ import annotations
 
-from flask import current_app, has_request_context, request, session
+from flask import current_app, has_app_context, has_request_context, request, session
 import flask_wtf.i18n
 from flask_babel import Babel, get_translations, gettext, ngettext
 from flask_babel import lazy_gettext as _l
@@ -54,22 +54,40 @@ def switch_lang_url(lang: str) -> str:
 BANGLA_DIGITS = str.maketrans("0123456789", "০১২৩৪৫৬৭৮৯")
 
 
-def format_day(value, with_time: bool = False) -> str:
-    """A date (or date and time, UTC) as the app prints it everywhere: ISO order, YYYY-MM-DD (never the
-    ambiguous mm/dd/yyyy), in Bangla with Bangla digits; "–" for none. The ``|date`` filter."""
-    import datetime as dt
+def bangla_digits(text) -> str:
+    """``text`` with Bangla digits (০-৯) for the ASCII ones: the one table (the ``|bangla_digits`` filter)."""
+    return str(text).translate(BANGLA_DIGITS)
 
-    from flask_babel import get_locale
+
+def local_digits(text, lang: str | None = None) -> str:
+    """``text`` with the digits of ``lang`` (default: the current locale's): Bangla digits in Bangla (the
+    ``|local_digits`` filter, for numbers such as a photo's distance in km)."""
+    if lang is None:
+        from flask_babel import get_locale
+
+        lang = str(get_locale() or "") if has_app_context() else ""
+    return bangla_digits(text) if lang == "bn" else str(text)
+
+
+def format_day(value, with_time: bool = False, lang: str | None = None) -> str:
+    """A date (or date and time, UTC) as the app prints it everywhere: ISO order, YYYY-MM-DD (never the
+    ambiguous mm/dd/yyyy), in Bangla with Bangla digits; "–" for none. The ``|date`` filter, and the one
+    function for dates in flash messages, e-mails and history sentences. ``lang`` defaults to the current
+    locale (the request's, or ``force_locale``'s in e-mails); an ISO string (an audit payload) is read first."""
+    import datetime as dt
 
     if value is None or value == "":
         return "–"
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value) if len(value) > 10 else dt.date.fromisoformat(value)
+        except ValueError:
+            return value
     if isinstance(value, dt.datetime):
         text = value.strftime("%Y-%m-%d %H:%M") if with_time else value.date().isoformat()
     else:
         text = value.isoformat()
-    if has_request_context() and str(get_locale() or "") == "bn":
-        text = text.translate(BANGLA_DIGITS)
-    return text
+    return local_digits(text, lang)
 
 
 def _form_translations():
@@ -82,6 +100,8 @@ def init_app(app) -> None:
     babel.init_app(app, locale_selector=select_locale)
     flask_wtf.i18n._get_translations = _form_translations
     app.jinja_env.filters["date"] = format_day
+    app.jinja_env.filters["bangla_digits"] = bangla_digits
+    app.jinja_env.filters["local_digits"] = local_digits
     from factorysafe import labels
 
     labels.init_app(app)  # {{ x|label }}: the one table of enum labels

@@ -58,3 +58,16 @@ def english_words(html: str, names: tuple[str, ...] = ()) -> set[str]:
     text = re.sub(r"\S+@\S+", " ", text)  # e-mail addresses
     words = {w for w in re.findall(r"[A-Za-z]{2,}", text)}
     return {w for w in words if w.lower() not in ALLOWED}
+
+
+ASCII_DATE = re.compile(r"(?<![0-9-])[0-9]{4}-[0-9]{2}-[0-9]{2}(?![0-9-])|\b[0-9]{1,2}/[0-9]{1,2}/[0-9]{2,4}\b", re.ASCII)
+BANGLA_DATE = re.compile(r"[০-৯]{4}-[০-৯]{2}-[০-৯]{2}")
+_ENGLISH_PART = re.compile(r'<(\w+)\b[^>]*\blang="en"[^>]*>.*?</\1>', re.S)
+
+
+def dates_in_bangla_page(html: str) -> tuple[list[str], list[str]]:
+    """(dates in Bangla digits, dates in ASCII digits: ISO or mm/dd/yyyy) a reader of a Bangla page sees.
+    Parts marked ``lang="en"`` (the bilingual evacuation notice's English half) are left out; values of
+    date inputs, URLs and ``datetime=`` attributes are not visible text."""
+    text = visible_text(_ENGLISH_PART.sub(" ", html))
+    return BANGLA_DATE.findall(text), ASCII_DATE.findall(text)

@@ -45,7 +45,7 @@ def test_one_message_per_recipient_and_nothing_new_the_second_time(app, runner, 
     assert "Far away" not in owner_body and "Done long ago" not in owner_body
     assert "1 reported fix(es) wait for verification" in by["engineer@example.test"][2]
     # every e-mail reads in both languages: English first, then Bangla
-    assert "সময়সীমা পেরিয়েছে 2025-03-01 থেকে" in owner_body and "সময়সীমা 2025-03-15" in owner_body
+    assert "সময়সীমা পেরিয়েছে ২০২৫-০৩-০১ থেকে" in owner_body and "সময়সীমা ২০২৫-০৩-১৫" in owner_body
     assert "অনুস্মারক" in owner_body and "যাচাইয়ের অপেক্ষায়" in by["engineer@example.test"][2]
     assert " / factorysafe:" in by["owner@example.test"][1]
     assert all(m[3] is None for m in msgs) and "none sent" in r.output

@@ -186,7 +186,7 @@ def test_bangla_action_history_has_no_english_status_or_field_name(app, client, 
     history = html[start:html.index("</table>", start)]
     text = visible_text(history)
     assert "কারখানা জানিয়েছে এটি মেরামত করা হয়েছে, 1টি ছবিসহ।" in text
-    assert f"একজন প্রকৌশলী মেরামত যাচাই করেছেন: {TODAY.isoformat()} তারিখে সংশোধিত।" in text
+    assert f"একজন প্রকৌশলী মেরামত যাচাই করেছেন: {TODAY.isoformat().translate(str.maketrans('0123456789', '০১২৩৪৫৬৭৮৯'))} তারিখে সংশোধিত।" in text
     assert not re.search(r"\b[a-z]+_[a-z_]+\b", text), text  # no stored names
     assert english_words(history, ("Cartons removed.",)) == set()
 

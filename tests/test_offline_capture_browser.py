@@ -247,7 +247,7 @@ def test_the_outbox_page_lists_a_refused_finding_which_opens_back_in_the_form(ph
     item.locator(".badge-attention").wait_for()
     assert "Fire door wedged open" in item.inner_text()
     assert "Needs attention" in item.inner_text()
-    assert item.locator(".flash-error").inner_text().strip()  # the server's words are kept with it
+    assert item.locator(".outbox-message").inner_text().strip()  # the server's words are kept with it
     assert _counts(live_server.app, insp.id) == (0, 0)
 
     item.get_by_role("link", name="Open in the form").click()

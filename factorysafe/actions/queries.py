@@ -364,7 +364,7 @@ def verification_queue(factory_ids=None, limit: int | None = 50, states=None, *,
         stmt = stmt.where(ca.reported_fixed_on >= reported_since)
     if flagged:
         stmt = stmt.where(sa.exists().where(
-            Photo.action_id == ca.id, sa.or_(Photo.far_from_factory.is_(True), Photo.far_from_date.is_(True))))
+            Photo.action_id == ca.id, Photo.flagged))
     order = (ca.reported_fixed_on.desc(), ca.id.desc()) if newest_first else (ca.reported_fixed_on, ca.id)
     stmt = stmt.order_by(*order)
     if limit is not None:

@@ -30,6 +30,7 @@ from factorysafe.actions.rules import add_months
 from factorysafe.db import db, utcnow
 from factorysafe.errors import Conflict, DomainError, require_version
 from factorysafe.factories.models import Escalation, Factory
+from factorysafe.i18n import format_day
 
 MAX_EVIDENCE_PHOTOS = 10
 PLAN_FIELDS = ("planned_action", "responsible_person", "target_date")
@@ -225,7 +226,7 @@ def request_extension(action: CorrectiveAction, new_deadline: dt.date, reason: s
     if not reason:
         raise InvalidInput(_("Give the reason for the extension."))
     if new_deadline is None or new_deadline <= action.deadline:
-        raise InvalidInput(_("The new deadline must be later than the current one (%(date)s).", date=action.deadline.isoformat()))
+        raise InvalidInput(_("The new deadline must be later than the current one (%(date)s).", date=format_day(action.deadline)))
     _bump(action)
     ext = DeadlineExtension(action=action, requested_by_id=by.id, reason=reason, previous_deadline=action.deadline,
                             requested_deadline=new_deadline)
@@ -328,7 +329,7 @@ def write_reminders(today: dt.date, days: int = REMIND_DAYS) -> list[OutboxMessa
         digest = _bilingual(lambda: (
             _("factorysafe: %(n)s fix(es) waiting for verification", n=pending),
             _("Digest of %(day)s: %(n)s reported fix(es) wait for verification (oldest reported %(oldest)s). "
-              "See the verification queue on your dashboard.", day=today.isoformat(), n=pending, oldest=oldest)))
+              "See the verification queue on your dashboard.", day=format_day(today), n=pending, oldest=format_day(oldest))))
         for email in queries.engineer_emails():
             messages.setdefault(email, digest)
     existing = set(db.session.scalars(sa.select(OutboxMessage.dedupe_key).where(
@@ -352,13 +353,13 @@ def _owner_reminder(today: dt.date, days: int, actions: list[dict]) -> tuple[str
                 n=len(actions), overdue=overdue)
     lines = []
     for a in actions:
-        when = (_("OVERDUE since %(date)s", date=a["deadline"].isoformat()) if a["overdue"]
-                else _("due %(date)s", date=a["deadline"].isoformat()))
+        when = (_("OVERDUE since %(date)s", date=format_day(a["deadline"])) if a["overdue"]
+                else _("due %(date)s", date=format_day(a["deadline"])))
         lines.append(_("- %(factory)s, %(item)s (action %(id)s): %(when)s. %(observation)s", factory=a["factory"],
                        item=a["item"], id=a["action_id"], when=when, observation=a["observation"]))
     intro = _("Reminder of %(day)s: these actions at your factories are overdue or due within %(days)s days. "
               "Report each fix with evidence on its action page, or request an extension.",
-              day=today.isoformat(), days=days)
+              day=format_day(today), days=days)
     return subject, intro + "\n\n" + "\n".join(lines)
 
 

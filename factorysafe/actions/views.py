@@ -1,7 +1,6 @@
 """Action pages: thin views that check role and ownership, call a service, commit, flash, redirect."""
 from __future__ import annotations
 
-import datetime as dt
 
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -364,13 +363,4 @@ def engineer_actions_panel(user, day):
 def action_deadline_state(status, deadline, day):
     """The same pure rule as everywhere (``rules.deadline_state``), for templates."""
     return deadline_state(status, deadline, day)
-
-
-@bp.app_template_filter("date_or_dash")
-def date_or_dash(value):
-    if value is None:
-        return "–"
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    return value.isoformat()
 

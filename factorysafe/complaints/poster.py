@@ -23,6 +23,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from factorysafe.complaints import rules, sms
+from factorysafe.i18n import bangla_digits
 from factorysafe.reports.pdf import FONT_DIR, TRANSLATIONS_DIR, _write_atomic, reports_root
 from factorysafe.state import state
 from factorysafe.web import base_url, external_url
@@ -32,7 +33,6 @@ TEMPLATES = ("complaints/poster.html", "complaints/_poster_half.html")
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 LANGS = ("bn", "en")  # Bangla first: the workers' language
 QR_ERROR = "m"  # error correction level M (15 %): survives a scuffed or rained-on poster at a gate
-_BANGLA_DIGITS = str.maketrans("0123456789", "০১২৩৪৫৬৭৮৯")
 
 
 def short_link(factory_id: int) -> str:
@@ -52,10 +52,6 @@ def qr_svg_uri(url: str) -> str:
     """The QR code of ``url`` as an SVG data URI: black modules on white with the quiet zone, no fixed size
     (the template sets it in millimetres)."""
     return qr_code(url).svg_data_uri(scale=1, border=4, dark="#000", light="#fff", omitsize=True)
-
-
-def bangla_digits(text: str) -> str:
-    return text.translate(_BANGLA_DIGITS)
 
 
 @functools.lru_cache(maxsize=1)

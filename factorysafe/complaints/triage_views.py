@@ -24,6 +24,7 @@ from factorysafe.errors import rolled_back
 from factorysafe.forms import version_problem
 from factorysafe.labels import label
 from factorysafe.web import dashboard_panel, today
+from factorysafe.i18n import format_day
 
 PAGE_SIZE = 25
 #: Where a complaint about a factory the programme does not cover is referred (the labour inspectorate).
@@ -83,7 +84,7 @@ def _number(complaint: Complaint) -> str:
 def _finding_choice(finding) -> tuple[int, str]:
     inspection = finding.inspection
     text = f"{finding.item_number} · {finding.observation[:90]}"
-    return finding.id, f"{text} ({label(inspection.type)}, {inspection.inspected_on.isoformat()}, {label(inspection.state)})"
+    return finding.id, f"{text} ({label(inspection.type)}, {format_day(inspection.inspected_on)}, {label(inspection.state)})"
 
 
 def _prepare(name: str, form, complaint: Complaint, found=()) -> None:

@@ -22,6 +22,7 @@ from factorysafe.factories.models import Evacuation, Factory
 from factorysafe.hazards import registry as cat
 from factorysafe.hazards.columns import ColumnInput, ColumnResult, ColumnVerdict, verdict
 from factorysafe.inspections.models import Finding, Inspection, InspectionState
+from factorysafe.i18n import format_day
 
 COLUMN_CODE = "STRUCT-COLUMN-WEAK"
 
@@ -160,7 +161,7 @@ def record_resumption(
                          "before recording the resumption."))
     if resumed_on < evacuation.ordered_on:
         raise HazardRuleError(_("Work cannot resume before the evacuation was ordered (%(date)s).",
-                                 date=evacuation.ordered_on.isoformat()))
+                                 date=format_day(evacuation.ordered_on)))
     if workers_affected is not None and workers_affected < 0:
         raise HazardRuleError(_("Workers affected cannot be negative."))
     new = {"resumed_on": resumed_on, "workers_affected": workers_affected}

@@ -23,6 +23,7 @@ from factorysafe.hazards.forms import ColumnCheckForm, EvacuationOrderForm, Resu
 from factorysafe.hazards.suggester import suggest
 from factorysafe.inspections.models import Finding, Inspection, InspectionState
 from factorysafe.web import dashboard_panel, today
+from factorysafe.i18n import format_day
 
 MAX_QUERY = 4000
 
@@ -219,7 +220,7 @@ def evacuation_detail(evacuation_id: int):
             else:
                 form.resumed_on.errors.append(refused.message)
         else:
-            flash(_("Work may resume on %(date)s: %(days)s days closed.", date=ev.resumed_on.isoformat(),
+            flash(_("Work may resume on %(date)s: %(days)s days closed.", date=format_day(ev.resumed_on),
                     days=ev.days_closed(ev.resumed_on)), "info")
             return redirect(url_for("hazards.evacuation_detail", evacuation_id=ev.id))
     elif form.errors:

@@ -5,6 +5,7 @@ import datetime as dt
 import enum
 
 import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from factorysafe.db import db, str_enum, utcnow
@@ -231,3 +232,14 @@ class Photo(db.Model):
     action: Mapped["CorrectiveAction | None"] = relationship(  # noqa: F821
         back_populates="evidence", foreign_keys=[action_id]
     )
+
+    @hybrid_property
+    def flagged(self) -> bool:
+        """Flagged for the reviewing engineer: taken far from the factory or from the reference date (the flags
+        ``uploads.photo_flags`` stored at upload). The one definition, for pages and for queries."""
+        return bool(self.far_from_factory) or bool(self.far_from_date)
+
+    @flagged.inplace.expression
+    @classmethod
+    def _flagged_expression(cls):
+        return sa.or_(cls.far_from_factory.is_(True), cls.far_from_date.is_(True))

@@ -5,6 +5,8 @@ import datetime as dt
 
 from flask_babel import lazy_gettext as _l
 
+from factorysafe.i18n import format_day
+
 #: No inspection of this programme is older than this (the Accord's first inspections were in 2013).
 EARLIEST_VISIT = dt.date(2000, 1, 1)
 #: A fixed deadline set by hand lies at most this many years after the visit.
@@ -19,7 +21,7 @@ def visit_date_problem(on: dt.date | None, today: dt.date):
     if on > today:
         return _l("The date of the visit cannot be in the future.")
     if on < EARLIEST_VISIT:
-        return _l("The date of the visit cannot be before %(date)s.", date=EARLIEST_VISIT.isoformat())
+        return _l("The date of the visit cannot be before %(date)s.", date=format_day(EARLIEST_VISIT))
     return None
 
 

@@ -24,6 +24,7 @@ from factorysafe.inspections.forms import (
 )
 from factorysafe.inspections.models import Discipline, Finding, Inspection, InspectionState, Photo
 from factorysafe.web import dashboard_panel, today
+from factorysafe.i18n import format_day
 
 CONFLICT = CONFLICT_MESSAGE
 
@@ -99,7 +100,7 @@ def inspection_new():
             flash(str(exc), "error")
             status = exc.status
         else:
-            flash(_("Inspection of %(name)s on %(date)s created.", name=factory.name, date=inspection.inspected_on.isoformat()), "info")
+            flash(_("Inspection of %(name)s on %(date)s created.", name=factory.name, date=format_day(inspection.inspected_on)), "info")
             return redirect(url_for("inspections.inspection_detail", inspection_id=inspection.id))
     elif form.errors:
         status = 400

@@ -11,6 +11,7 @@ from factorysafe.actions.rules import deadline_state, urgency_key
 from factorysafe.db import db
 from factorysafe.factories.models import Evacuation
 from factorysafe.hazards.registry import title as hazard_title
+from factorysafe.i18n import format_day
 from factorysafe.inspections.models import Discipline, Finding, FindingOrigin, Inspection, Photo
 from factorysafe.maps import services
 
@@ -81,9 +82,10 @@ def public_photos(finding_ids: list[int]) -> dict[int, list[dict]]:
     return out
 
 
-def item_refs(findings: list[dict], inspections: list[Inspection]) -> None:
+def item_refs(findings: list[dict], inspections: list[Inspection], lang: str = "en") -> None:
     """Give each finding a reference unique on the page: its item number and its inspection's date
-    ("F-1 · 2025-03-04"), and the inspection's number too when two published inspections share a date."""
+    ("F-1 · 2025-03-04", the date as ``i18n.format_day`` prints it in ``lang``), and the inspection's number too
+    when two published inspections share a date."""
     dates = {i.id: i.inspected_on for i in inspections}
     same_day = {}
     for i in inspections:
@@ -91,7 +93,7 @@ def item_refs(findings: list[dict], inspections: list[Inspection]) -> None:
     for r in findings:
         day = dates[r["inspection_id"]]
         r["inspected_on"] = day
-        ref = f"{r['item_number']} · {day.isoformat()}"
+        ref = f"{r['item_number']} · {format_day(day, lang=lang)}"
         if len(same_day[day]) > 1:
             ref += f" #{r['inspection_id']}"
         r["ref"] = ref
@@ -103,7 +105,7 @@ def factory_context(factory_id: int, summary: dict, today: dt.date, lang: str = 
     inspections = published_inspections(factory_id)
     findings = finding_rows([i.id for i in inspections], today)
     photos = public_photos([r["id"] for r in findings])
-    item_refs(findings, inspections)
+    item_refs(findings, inspections, lang)
     for r in findings:
         r["title"] = hazard_title(r["hazard_code"], lang)
         r["photos"] = photos.get(r["id"], [])

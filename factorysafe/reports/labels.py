@@ -11,9 +11,9 @@ import datetime as dt
 
 from babel.dates import format_date as _babel_format_date
 
-LANGS = ("en", "bn")
+from factorysafe.i18n import bangla_digits
 
-_BN_DIGITS = str.maketrans("0123456789", "০১২৩৪৫৬৭৮৯")
+LANGS = ("en", "bn")
 
 
 class Formats:
@@ -24,7 +24,7 @@ class Formats:
 
     def num(self, value) -> str:
         s = f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else str(value)
-        return s.translate(_BN_DIGITS) if self.lang == "bn" else s
+        return bangla_digits(s) if self.lang == "bn" else s
 
     def date(self, value: dt.date | dt.datetime | str | None, fmt: str = "medium") -> str:
         if not value:

@@ -24,6 +24,7 @@ from factorysafe.actions.models import OutboxMessage
 from factorysafe.actions.rules import CapStatus
 from factorysafe.db import db, utcnow
 from factorysafe.errors import DomainError
+from factorysafe.i18n import format_day
 from factorysafe.labels import label
 from factorysafe.subscriptions import rules
 from factorysafe.subscriptions.models import Subscription
@@ -225,6 +226,6 @@ def _digest(name: str, events: list[tuple[str, dict]], links: dict, today: dt.da
             lines.append(_("- An evacuation is in force: engineers found an immediate danger.") if v["in_force"]
                          else _("- The evacuation has ended."))
     subject = _("%(factory)s: safety news from factorysafe", factory=name)
-    body = (_("News of %(day)s about %(factory)s:", day=today.isoformat(), factory=name) + "\n\n" + "\n".join(lines)
+    body = (_("News of %(day)s about %(factory)s:", day=format_day(today), factory=name) + "\n\n" + "\n".join(lines)
             + "\n\n" + _("See the factory's page: %(url)s", url=links["factory"]))
     return subject, body

@@ -141,11 +141,15 @@
     function leave(message, url) {
       done = true;
       dirty(false);
-      // The message goes with the page change and is shown at the finding the answer names (its #anchor): the
-      // next page focuses it there (a fragment navigation would take the focus away again).
+      // the message goes with the page change; the next page shows it beside the item its address names
+      sessionStorage.setItem("fs-flash", JSON.stringify([message]));
       var to = new URL(url, location.href);
-      sessionStorage.setItem("fs-flash", JSON.stringify({texts: [message], target: to.hash.slice(1)}));
-      location.href = to.pathname + to.search;
+      if (to.pathname + to.search === location.pathname + location.search) {
+        history.replaceState(history.state, "", to.hash || location.pathname + location.search);
+        location.reload();
+      } else {
+        location.href = to.pathname + to.search + to.hash;
+      }
     }
 
     // --- an item opened again from the outbox (fields and photos restored) ----------------------------------

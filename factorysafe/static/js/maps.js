@@ -25,6 +25,10 @@
     return template.replace(/\{(\w+)\}/g, function (_, k) { return values[k]; });
   }
 
+  function day(iso) {  // a date as the pages print it (i18n.format_day): ISO order, Bangla digits in Bangla
+    return I18N.lang === "bn" ? String(iso).replace(/[0-9]/g, function (d) { return "০১২৩৪৫৬৭৮৯"[+d]; }) : iso;
+  }
+
   function nameOf(row) {  // the Bangla name on Bangla pages, when the factory has one
     return I18N.lang === "bn" && row[10] ? row[10] : row[3];
   }
@@ -34,7 +38,7 @@
     var html = '<div class="map-popup"><strong>' + esc(nameOf(row)) + "</strong><br>" +
       '<span class="badge badge-' + status.value + '">' + esc(status.label) + "</span>";
     if (row[9]) {
-      html += '<p class="popup-evacuation">' + esc(fmt(I18N.text.evacuation, {date: row[9]})) + "</p>";
+      html += '<p class="popup-evacuation">' + esc(fmt(I18N.text.evacuation, {date: day(row[9])})) + "</p>";
     } else if (row[5]) {
       html += '<p class="popup-evacuation">' + esc(I18N.text.danger) + "</p>";
     }

@@ -244,7 +244,7 @@
     var facts = el("p", "muted");
     facts.textContent = t("keptOn") + " " + stamp(item.created) + " · " + t("photos", {n: (item.files || []).length});
     art.appendChild(facts);
-    if (item.state === "attention" && item.message) { art.appendChild(el("p", "flash flash-error", item.message)); }
+    if (item.state === "attention" && item.message) { art.appendChild(el("p", "outbox-message", item.message)); }
     var actions = el("p", "outbox-actions");
     var open = el("a", "", t("open"));
     open.href = item.formUrl + "#outbox=" + item.id;
@@ -319,35 +319,28 @@
   }
 
   // --- messages carried over a page change, shown where the eye is --------------------------------------------
+  // A message carried over a page change (a capture sent by script gets its answer as JSON, not as a flashed
+  // message): it joins the page's flashed messages, which page-focus.js shows and focuses, beside the item the
+  // address names (#finding-12).
   var carried = sessionStorage.getItem("fs-flash");
   if (carried) {
     sessionStorage.removeItem("fs-flash");
-    var note = {texts: []};
-    try { note = JSON.parse(carried); } catch (e) { note = {texts: [carried]}; }
-    if (Array.isArray(note)) { note = {texts: note}; }
+    var texts = [];
+    try { texts = JSON.parse(carried); } catch (e) { texts = [carried]; }
     var main = document.getElementById("content");
-    var target = note.target && document.getElementById(note.target);
-    var first = null;
-    (note.texts || []).filter(Boolean).forEach(function (text) {
-      var existing = Array.prototype.find.call(main.querySelectorAll(".flash"), function (f) { return f.textContent.trim() === text; });
-      var p = existing || el("p", "flash flash-info", text);
-      if (!existing) { p.setAttribute("role", "status"); }
-      if (target) {
-        var head = target.querySelector("header");
-        target.insertBefore(p, head ? head.nextSibling : target.firstChild);
-      } else if (!existing) {
-        main.insertBefore(p, main.firstChild);
-      }
-      first = first || p;
-    });
-    if (target) { history.replaceState(history.state, "", "#" + note.target); }
-    if (first) {
-      first.setAttribute("tabindex", "-1");
-      first.focus();
-      // Chromium moves the focus back to the page when loading ends: once more then
-      var again = function () { setTimeout(function () { if (document.activeElement === document.body) { first.focus(); } }, 0); };
-      if (document.readyState === "complete") { again(); } else { window.addEventListener("load", again, {once: true}); }
+    var box = document.getElementById("flashes");
+    if (!box) {
+      box = el("div", "flashes");
+      box.id = "flashes";
+      main.insertBefore(box, main.firstChild);
     }
+    (Array.isArray(texts) ? texts : [texts]).filter(Boolean).forEach(function (text) {
+      var shown = Array.prototype.some.call(main.querySelectorAll(".flash"), function (f) { return f.textContent.trim() === text; });
+      if (shown) { return; }
+      var p = el("p", "flash flash-info", text);
+      p.setAttribute("role", "status");
+      box.appendChild(p);
+    });
   }
   if (!navigator.onLine) {
     var note = el("p", "flash flash-warning offline-note", t("offlineCopy"));
