@@ -20,7 +20,7 @@ bp = Blueprint("offline", __name__)
 #: Static files the service worker keeps from its installation on (cache-first): what the capture pages need.
 PRECACHE = (
     "vendor/pico/pico.min.css", "css/app.css", "css/inspections.css", "css/actions.css", "css/hazards.css",
-    "js/inspections.js", "js/hazard-suggest.js", "js/outbox.js", "js/offline.js", "js/capture.js",
+    "js/page-focus.js", "js/inspections.js", "js/hazard-suggest.js", "js/outbox.js", "js/offline.js", "js/capture.js",
     "img/favicon.svg", "img/icon-192.png", "img/icon-512.png", "manifest.webmanifest",
     "vendor/noto-sans-bengali/noto-sans-bengali-bengali-400-normal.woff2",
     "vendor/noto-sans-bengali/noto-sans-bengali-bengali-700-normal.woff2",
