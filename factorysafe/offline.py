@@ -61,7 +61,7 @@ def offline_page():
 @bp.route("/outbox")
 @login_required
 def outbox():
-    """What waits on this phone to be sent: read from the browser's queue by ``static/js/outbox-page``."""
+    """What waits on this phone to be sent: read from the browser's queue by ``static/js/offline.js``."""
     return render_template("offline/outbox.html")
 
 
