@@ -30,8 +30,10 @@ except ImportError:  # pragma: no cover
 LONG_CACHE = "public, max-age=31536000, immutable"
 REVALIDATE = "public, no-cache"
 MAX_IN_MEMORY = 4 * 1024 * 1024  # larger files are sent from disk, uncompressed
-COMPRESSIBLE = ("text/", "application/javascript", "application/json", "application/geo+json", "image/svg+xml")
+COMPRESSIBLE = ("text/", "application/javascript", "application/json", "application/geo+json", "application/manifest+json",
+                "image/svg+xml")
 mimetypes.add_type("application/geo+json", ".geojson")
+mimetypes.add_type("application/manifest+json", ".webmanifest")
 
 
 @dataclass(frozen=True)

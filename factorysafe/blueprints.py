@@ -23,12 +23,14 @@ def init_app(app) -> None:
     from factorysafe.inspections.blueprint import bp as inspections
     from factorysafe.maps import api as _maps_api, exports as _maps_exports, views as _maps_views  # noqa: F401
     from factorysafe.maps.blueprint import bp as maps
+    from factorysafe.offline import bp as offline
     from factorysafe.reports import views as _reports_views  # noqa: F401
     from factorysafe.reports.blueprint import bp as reports
     from factorysafe.subscriptions import views as _subscriptions_views  # noqa: F401
     from factorysafe.subscriptions.blueprint import bp as subscriptions
 
-    for bp in (factories, inspections, hazards, actions, maps, reports, accounts, complaints, subscriptions):
+    for bp in (factories, inspections, hazards, actions, maps, reports, accounts, complaints, subscriptions,
+               offline):
         app.register_blueprint(bp)
     from factorysafe.web import install_panels
 

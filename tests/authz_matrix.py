@@ -154,6 +154,12 @@ ROUTES: dict[str, dict[str, Profile]] = {
     "/healthz": {"GET": PUBLIC},
     "/readyz": {"GET": PUBLIC},
     "/dashboard": {"GET": SIGNED_IN},
+    # offline capture: the service worker and the offline page are public; the outbox page and the session
+    # answer (a fresh CSRF token) are for signed-in people (the session answer is a 401 for a visitor)
+    "/sw.js": {"GET": PUBLIC},
+    "/offline": {"GET": PUBLIC},
+    "/outbox": {"GET": SIGNED_IN},
+    "/offline/session": {"GET": SIGNED_IN},
     "/login": {"GET": PUBLIC, "POST": PUBLIC},
     "/logout": {"POST": PUBLIC},
     # accounts

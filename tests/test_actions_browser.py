@@ -22,6 +22,7 @@ def test_owner_reports_fix_with_photo_engineer_verifies_public_sees_corrected(br
     page.get_by_label("Evidence photos").set_input_files(
         files=[{"name": "exit.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes()}])
     page.get_by_role("button", name="Report fixed").click()
+    page.wait_for_selector(".flash:has-text('Fix reported')")  # sent by the offline-capable form, then the page
     assert "Fix reported" in page.inner_text("main")
     assert page.locator("#action-status").inner_text() == "Pending verification"
     page.get_by_role("button", name="Sign out").click()
