@@ -39,6 +39,24 @@ def _controlled(page) -> None:
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
 
 
+def _draft_of(page, live_server, live_build, factory_name: str, email: str):
+    """A draft inspection of a new factory, its engineer signed in on ``page``."""
+    factory = live_build.factory(name=factory_name)
+    engineer = live_build.user("engineer", email=email)
+    insp = live_build.inspection(factory, state="draft", engineer=engineer)
+    browser_login(page, live_server, email)
+    insp.engineer_id = engineer.id
+    return insp
+
+
+def _open_kept(page, url: str) -> None:
+    """Open ``url`` under the service worker's control and wait until it kept the page's forms."""
+    page.goto(url)
+    _controlled(page)
+    page.reload()  # the worker now controls the page and keeps its forms
+    page.wait_for_function("() => caches.keys().then(ks => ks.some(k => k.startsWith('fs-pages-')))")
+
+
 def _cache_storage(page) -> dict[str, dict[str, int]]:
     """{cache name: {path and query: body bytes}} of the page's Cache Storage (bodies as kept, uncompressed)."""
     return page.evaluate("""async () => {
@@ -71,10 +89,7 @@ def _fill_finding(page, observation: str, photo: dict) -> None:
 
 def test_two_findings_saved_offline_survive_a_reload_and_are_sent_once(phone_page, live_server, live_build):
     page = phone_page
-    factory = live_build.factory(name="Offline Garments Ltd")
-    engineer = live_build.user("engineer", email="offline.engineer@example.test")
-    insp = live_build.inspection(factory, state="draft", engineer=engineer)
-    browser_login(page, live_server, "offline.engineer@example.test")
+    insp = _draft_of(page, live_server, live_build, "Offline Garments Ltd", "offline.engineer@example.test")
     sent = []
     page.on("request", lambda r: sent.append(r.headers.get("idempotency-key"))
             if r.method == "POST" and "/findings/new" in r.url else None)
@@ -131,10 +146,7 @@ def test_two_findings_saved_offline_survive_a_reload_and_are_sent_once(phone_pag
 
 def test_an_upload_cut_off_midway_and_retried_makes_one_finding_and_one_photo(phone_page, live_server, live_build):
     page = phone_page
-    factory = live_build.factory(name="Cut Off Garments Ltd")
-    engineer = live_build.user("engineer", email="cutoff.engineer@example.test")
-    insp = live_build.inspection(factory, state="draft", engineer=engineer)
-    browser_login(page, live_server, "cutoff.engineer@example.test")
+    insp = _draft_of(page, live_server, live_build, "Cut Off Garments Ltd", "cutoff.engineer@example.test")
     page.goto(f"{live_server.url}/inspections/{insp.id}/findings/new?discipline=fire")
     _fill_finding(page, "Sprinkler valve closed on the 2nd floor.", _photo("IMG_9.jpg", 9))
     assert page.locator(".photo-preview progress").count() == 1
@@ -220,14 +232,8 @@ def test_an_owner_reports_a_fix_offline_and_it_is_sent_when_the_connection_retur
 
 def test_the_outbox_page_lists_a_refused_finding_which_opens_back_in_the_form(phone_page, live_server, live_build):
     page = phone_page
-    factory = live_build.factory(name="Refused Garments Ltd")
-    engineer = live_build.user("engineer", email="refused.engineer@example.test")
-    insp = live_build.inspection(factory, state="draft", engineer=engineer)
-    browser_login(page, live_server, "refused.engineer@example.test")
-    page.goto(f"{live_server.url}/inspections/{insp.id}")
-    _controlled(page)
-    page.reload()
-    page.wait_for_function("() => caches.keys().then(ks => ks.some(k => k.startsWith('fs-pages-')))")
+    insp = _draft_of(page, live_server, live_build, "Refused Garments Ltd", "refused.engineer@example.test")
+    _open_kept(page, f"{live_server.url}/inspections/{insp.id}")
     page.context.set_offline(True)
     page.get_by_role("button", name="Add finding (Fire)").click()
     photo = _photo("IMG_31.jpg", 31)
@@ -267,14 +273,8 @@ def test_the_outbox_page_lists_a_refused_finding_which_opens_back_in_the_form(ph
 def test_leaving_a_half_filled_form_asks_first_and_signing_out_forgets_kept_pages_not_the_queue(
         phone_page, live_server, live_build):
     page = phone_page
-    factory = live_build.factory(name="Guarded Garments Ltd")
-    engineer = live_build.user("engineer", email="guard.engineer@example.test")
-    insp = live_build.inspection(factory, state="draft", engineer=engineer)
-    browser_login(page, live_server, "guard.engineer@example.test")
-    page.goto(f"{live_server.url}/inspections/{insp.id}")
-    _controlled(page)
-    page.reload()
-    page.wait_for_function("() => caches.keys().then(ks => ks.some(k => k.startsWith('fs-pages-')))")
+    insp = _draft_of(page, live_server, live_build, "Guarded Garments Ltd", "guard.engineer@example.test")
+    _open_kept(page, f"{live_server.url}/inspections/{insp.id}")
     page.get_by_role("button", name="Add finding (Fire)").click()
     page.get_by_label("Observation").click()
     page.keyboard.type("Half a sentence")
@@ -305,7 +305,7 @@ def test_leaving_a_half_filled_form_asks_first_and_signing_out_forgets_kept_page
     kept = page.evaluate("""() => new Promise(ok => { const r = indexedDB.open('factorysafe');
         r.onsuccess = () => { const q = r.result.transaction('outbox').objectStore('outbox').getAll();
                               q.onsuccess = () => ok(q.result.map(i => [i.userId, i.state])); }; })""")
-    assert kept == [[engineer.id, "waiting"]]  # the unsent finding stays for its author
+    assert kept == [[insp.engineer_id, "waiting"]]  # the unsent finding stays for its author
 
 
 def test_pages_kept_for_one_person_go_when_another_signs_in_without_a_sign_out(phone_page, live_server, live_build):
