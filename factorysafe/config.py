@@ -34,6 +34,8 @@ class Defaults:
     PROGRESS_PENDING_WEIGHT = 0.0  # how much "Pending verification" counts in progress rates
     ESCALATION_OVERDUE_DAYS = 30  # critical actions overdue this long propose escalation
     REQUALIFY_MONTHS = 18  # an ineligible factory may requalify after this
+    FOLLOW_UP_MAX_MONTHS = 3  # while its CAP is open, a factory is visited again at most this many months after the last visit
+    FOLLOW_UP_SOON_DAYS = 14  # a follow-up due within this many days is "due soon" on the follow-up calendar
     DCR_LIMIT = 1.0  # column demand/capacity over this: weak column
     DCR_IMMEDIATE_DANGER = 2.0  # over this: immediate danger, evacuate
     MAP_TILE_URL = None  # a web tile layer is added only when configured

@@ -140,13 +140,32 @@ def _tables() -> dict:
         Verdict.CONFIRMED: _l("Worker confirmed the fix"),
         Verdict.DISPUTED: _l("Worker says it is not fixed"),
     }
+    from factorysafe.followups.models import CheckOutcome
+    from factorysafe.followups.rules import DueState, Why
+
+    FOLLOW_UP_WHY = {
+        Why.DEADLINE: _l("Earliest open deadline"),
+        Why.INTERVAL: _l("Three-month rule"),
+    }
+    FOLLOW_UP_DUE = {
+        DueState.OVERDUE: _l("Follow-up overdue"),
+        DueState.DUE_SOON: _l("Follow-up due soon"),
+        DueState.LATER: _l("Follow-up later"),
+    }
+    CHECK_OUTCOME = {
+        CheckOutcome.TO_CHECK: _l("To check"),
+        CheckOutcome.VERIFIED: _l("Verified"),
+        CheckOutcome.REJECTED: _l("Fix rejected"),
+        CheckOutcome.STILL_OPEN: _l("Still open"),
+    }
     status_enums = (CapStatus, HeadlineStatus, ActionStatus, DeadlineState, ExtensionStatus, InspectionState, Severity, ComplaintStatus)
     return {name: value for name, value in locals().items() if name.isupper() or name == "status_enums"}
 
 
 _TABLE_NAMES = ("DISCIPLINE", "SEVERITY", "INSPECTION_TYPE", "INSPECTION_STATE", "FINDING_ORIGIN", "ROLE",
                 "ACTION_STATUS", "EXTENSION_STATUS", "CAP_STATUS", "HEADLINE_STATUS", "DEADLINE_STATE", "ACCOUNT_STATE",
-                "COMPLAINT_STATUS", "COMPLAINT_CATEGORY", "COMPLAINT_VERDICT", "REVIEW_DECISION")
+                "COMPLAINT_STATUS", "COMPLAINT_CATEGORY", "COMPLAINT_VERDICT", "REVIEW_DECISION",
+                "FOLLOW_UP_WHY", "FOLLOW_UP_DUE", "CHECK_OUTCOME")
 
 
 def __getattr__(name: str):

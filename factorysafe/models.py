@@ -31,3 +31,7 @@ __all__ += ["Subscription"]
 from factorysafe.idempotency import IdempotencyKey  # noqa: E402
 
 __all__ += ["IdempotencyKey"]
+
+from factorysafe.followups.models import CheckOutcome, FollowUpAssignment, FollowUpCheck  # noqa: E402
+
+__all__ += ["CheckOutcome", "FollowUpAssignment", "FollowUpCheck"]

@@ -118,6 +118,11 @@ class DeadlineState(enum.StrEnum):
 
 
 
+def is_open(status: ActionStatus | str) -> bool:
+    """An action not yet corrected (verified): still on the factory's CAP, still to be checked at a follow-up."""
+    return ActionStatus(status) != ActionStatus.CORRECTED
+
+
 def deadline_state(status: ActionStatus | str, deadline: dt.date, today: dt.date,
                    soon_days: int = DUE_SOON_DAYS) -> DeadlineState:
     """The one definition of overdue: the deadline has passed and the fix is not verified (Corrected).
