@@ -17,6 +17,8 @@ def init_app(app) -> None:
     from factorysafe.complaints.blueprint import bp as complaints
     from factorysafe.factories import views as _factories_views  # noqa: F401
     from factorysafe.factories.blueprint import bp as factories
+    from factorysafe.followups import views as _followups_views  # noqa: F401 - calendar, checks, panel
+    from factorysafe.followups.blueprint import bp as followups
     from factorysafe.hazards import views as _hazards_views  # noqa: F401
     from factorysafe.hazards.blueprint import bp as hazards
     from factorysafe.inspections import views as _inspections_views  # noqa: F401
@@ -30,7 +32,7 @@ def init_app(app) -> None:
     from factorysafe.subscriptions.blueprint import bp as subscriptions
 
     for bp in (factories, inspections, hazards, actions, maps, reports, accounts, complaints, subscriptions,
-               offline):
+               offline, followups):
         app.register_blueprint(bp)
     from factorysafe.web import install_panels
 

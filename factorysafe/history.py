@@ -159,6 +159,17 @@ def _user_update(b, a):
         {k: v for k, v in b.items() if a.get(k) != v}, {k: v for k, v in a.items() if b.get(k) != v}))
 
 
+def _checked(b, a):
+    from factorysafe.labels import label
+    from factorysafe.followups.models import CheckOutcome
+
+    try:
+        outcome = label(CheckOutcome(a.get("outcome")))
+    except ValueError:
+        outcome = str(a.get("outcome") or "–")
+    return _("At a follow-up inspection an engineer checked an item: %(outcome)s.", outcome=outcome)
+
+
 # verb -> function(before, after) -> sentence in the current language
 SENTENCES: dict[str, Callable[[dict, dict], str]] = {
     # a corrective action
@@ -167,6 +178,8 @@ SENTENCES: dict[str, Callable[[dict, dict], str]] = {
     "verify_fix": lambda b, a: _("An engineer verified the fix: corrected on %(date)s.",
                                  date=_date(a.get("verified_on"))),
     "reject_fix": lambda b, a: _("An engineer did not accept the reported fix; the work goes on."),
+    "verify_on_site": lambda b, a: _("An engineer found the hazard fixed on site, though the factory had not reported "
+                                     "it: corrected on %(date)s.", date=_date(a.get("verified_on"))),
     "add_comment": lambda b, a: _("A comment was added."),
     "request_extension": lambda b, a: _("The factory asked for more time, until %(date)s.",
                                         date=_date(a.get("requested_deadline"))),
@@ -232,6 +245,13 @@ SENTENCES: dict[str, Callable[[dict, dict], str]] = {
                                                      len(a.get("finding_ids") or [])),
     "complaint_inspection": lambda b, a: _("A complaint inspection was created (no. %(id)s).",
                                            id=a.get("inspection_id", "–")),
+    # follow-ups
+    "assign_follow_up": lambda b, a: (_("An engineer was chosen to follow the factory up.") if a.get("engineer_id")
+                                      else _("The factory's follow-ups were left unassigned.")),
+    "start_follow_up": lambda b, a: ngettext("A follow-up inspection was started with %(num)d item to check.",
+                                             "A follow-up inspection was started with %(num)d items to check.",
+                                             len(a.get("action_ids") or [])),
+    "check_follow_up_item": _checked,
     # the database
     "seed_demo": lambda b, a: _("Demo data was loaded."),
     "reset_database": lambda b, a: _("The database was reset."),

@@ -206,6 +206,12 @@ ROUTES: dict[str, dict[str, Profile]] = {
     "/actions/verify/<int:action_id>/verify": {"POST": ENGINEERS},
     "/actions/verify/<int:action_id>/reject": {"POST": ENGINEERS},
     "/actions/escalations": {"GET": ENGINEERS},
+    # follow-ups: the calendar, assigning, starting a follow-up inspection, checking a pre-listed item (asked about
+    # a check that does not exist: engineers get 404 after the role check, everyone else the role refusal)
+    "/follow-ups": {"GET": ENGINEERS},
+    "/follow-ups/factories/<int:factory_id>/assign": {"POST": ENGINEERS},
+    "/follow-ups/factories/<int:factory_id>/start": {"POST": ENGINEERS},
+    "/follow-ups/checks/<int:check_id>": {"POST": ENGINEERS.but(engineer=GONE, admin=GONE).with_args(check_id=2_000_000_000)},
     # hazards
     "/hazards": {"GET": PUBLIC},
     "/hazards/suggest": {"GET": ENGINEERS_JSON},

@@ -69,7 +69,8 @@ def _fill(rule, w) -> dict | None:
               "factory_id": w["factory"].id, "evacuation_id": 10**6, "filename": "css/app.css",
               "user_id": w["owner"].id, "token": "not-a-token", "complaint_id": w["complaint"],
               "code": factory_code(w["factory"].id),  # the worker's report link of the draft's factory
-              "name": "districts"}  # a boundary file of the map
+              "name": "districts",  # a boundary file of the map
+              "check_id": 10**6}  # an item of a follow-up inspection (none: the role refusal comes first)
     if not set(rule.arguments) <= set(values):
         return None
     return {a: values[a] for a in rule.arguments}

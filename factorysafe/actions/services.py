@@ -148,13 +148,22 @@ def report_fix(action: CorrectiveAction, note: str, photos: Iterable[tuple[Binar
 
 
 def verify_fix(action: CorrectiveAction, *, by, verified_on: dt.date, note: str = "", today: dt.date | None = None,
-               version: int) -> CorrectiveAction:
-    """An engineer confirms the fix: Pending verification -> Corrected, with the date of checking."""
+               version: int, on_site: bool = False) -> CorrectiveAction:
+    """An engineer confirms the fix: Pending verification -> Corrected, with the date of checking.
+
+    ``on_site``: the engineer found the hazard fixed at a visit although the factory never reported it (the
+    action is still In progress). That is allowed only with a note saying what was seen, and is recorded as its
+    own event (``verify_on_site``), so the history never shows a fix the factory reported when it did not."""
     _require_engineer(by)
     check_version(action, version)
-    if action.status != ActionStatus.PENDING_VERIFICATION:
+    allowed = (ActionStatus.PENDING_VERIFICATION, ActionStatus.IN_PROGRESS) if on_site else (
+        ActionStatus.PENDING_VERIFICATION,)
+    if action.status not in allowed:
         raise WrongState(_("Only a fix pending verification can be verified; this action is %(status)s.",
                             status=_(action.status.label)))
+    on_site = on_site and action.status == ActionStatus.IN_PROGRESS
+    if on_site and not (note or "").strip():
+        raise InvalidInput(_("The factory never reported this fixed: say what you saw on site."))
     if verified_on is None:
         raise InvalidInput(_("Give the date the fix was checked."))
     if today is not None and verified_on > today:
@@ -166,7 +175,7 @@ def verify_fix(action: CorrectiveAction, *, by, verified_on: dt.date, note: str 
     action.verified_on = verified_on
     action.verified_by_id = by.id
     action.rejection_reason = ""
-    audit.record("verify_fix", action, actor=by, before=before,
+    audit.record("verify_on_site" if on_site else "verify_fix", action, actor=by, before=before,
                  after=_snapshot(action, "status", "verified_on", "verified_by_id"), note=(note or "").strip())
     return action
 

@@ -3,11 +3,17 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from factorysafe.db import db, str_enum, utcnow
+
+if TYPE_CHECKING:  # the relationships' targets (no import at run time: their modules import many others)
+    from factorysafe.actions.models import CorrectiveAction
+    from factorysafe.auth.models import User
+    from factorysafe.inspections.models import Inspection
 
 
 class CheckOutcome(enum.StrEnum):
@@ -38,7 +44,7 @@ class FollowUpAssignment(db.Model):
     assigned_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 
-    engineer: Mapped["User | None"] = relationship(foreign_keys=[engineer_id])  # noqa: F821
+    engineer: Mapped["User | None"] = relationship(foreign_keys=[engineer_id])
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -59,8 +65,8 @@ class FollowUpCheck(db.Model):
     checked_at: Mapped[dt.datetime | None] = mapped_column()
     version: Mapped[int] = mapped_column(default=1)
 
-    inspection: Mapped["Inspection"] = relationship()  # noqa: F821
-    action: Mapped["CorrectiveAction"] = relationship()  # noqa: F821
-    checked_by: Mapped["User | None"] = relationship(foreign_keys=[checked_by_id])  # noqa: F821
+    inspection: Mapped["Inspection"] = relationship()
+    action: Mapped["CorrectiveAction"] = relationship()
+    checked_by: Mapped["User | None"] = relationship(foreign_keys=[checked_by_id])
 
     __mapper_args__ = {"version_id_col": version}

@@ -1,6 +1,6 @@
 """When a factory is next visited: pure functions, ``today`` given by the caller.
 
-Which actions are open is ``actions.rules``' business (not corrected); their binding deadline is the action's
+Which actions are open is ``actions.rules.is_open`` (not corrected); their binding deadline is the action's
 ``deadline`` column (extensions already applied by ``actions.services``); whether the CAP is open is
 ``actions.rules.cap_status`` (the initial CAP is not completed). This module only decides the date.
 """
@@ -11,7 +11,7 @@ import enum
 from dataclasses import dataclass
 from typing import Iterable
 
-from factorysafe.actions.rules import CapStatus, add_months, is_open  # noqa: F401 - is_open: which actions count
+from factorysafe.actions.rules import CapStatus, add_months
 
 
 def cap_is_open(cap: CapStatus | str) -> bool:

@@ -1,0 +1,4 @@
+"""The follow-ups blueprint (its routes are in ``views``)."""
+from flask import Blueprint
+
+bp = Blueprint("followups", __name__)
