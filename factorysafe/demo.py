@@ -573,6 +573,7 @@ def seed_demo(n_factories: int = 36, findings_per_factory: int = 75, seed: int =
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 1))"))
     report.complaints, report.complaint_receipt = seed_complaints(
         random.Random(seed * 7919 + 13), list(range(fid - n_factories, fid)), engineer_ids[0], today)
+    seed_follow_ups(list(range(fid - n_factories, fid)), engineer_ids, users[0]["id"])
     # events_written: the events this seeding wrote just before this one (one transaction, and appends are
     # serialised by the chain lock, so they are consecutive): ``reset_database`` may erase exactly those.
     audit.record("seed_demo", subject_type="database", note=f"seed={seed} factories={n_factories}",
@@ -662,6 +663,24 @@ def seed_complaints(rng: random.Random, factory_ids: list[int], handler_id: int,
             complaint_services.worker_verdict(complaint, verdict, today=closed_on + dt.timedelta(days=2))
     db.session.flush()
     return n, sample
+
+
+#: Demo factories whose follow-up engineer is chosen through ``followups.services.assign`` (the others keep the
+#: default: the lead engineer of their latest inspection).
+FOLLOW_UP_ASSIGNED = 40
+
+
+def seed_follow_ups(factory_ids: list[int], engineer_ids: list[int], admin_id: int) -> int:
+    """Follow-up engineers for the first demo factories, through ``followups.services.assign`` (audited): the first
+    engineer gets every other one, so their calendar is never empty; every tenth is left unassigned on purpose."""
+    from factorysafe.followups import services as follow_up_services
+
+    admin = db.session.get(User, admin_id)
+    engineers = [db.session.get(User, i) for i in engineer_ids]
+    for n, factory_id in enumerate(factory_ids[:FOLLOW_UP_ASSIGNED]):
+        engineer = None if n % 10 == 9 else engineers[0] if n % 2 == 0 else engineers[1 + n // 2 % (len(engineers) - 1)]
+        follow_up_services.assign(db.session.get(Factory, factory_id), engineer, by=admin, version=0)
+    return min(len(factory_ids), FOLLOW_UP_ASSIGNED)
 
 
 def _apply_escalations(fp: PlannedFactory, requalify_months: int) -> list[dict]:

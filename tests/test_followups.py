@@ -230,3 +230,21 @@ def test_services_refuse_owners(app, fu):
         assert exc.value.status == 403
         with pytest.raises(services.FollowUpError):
             services.assign(factory, owner, by=owner, version=0)
+
+
+def test_demo_data_gives_the_first_engineer_a_calendar(app, client, auth):
+    from factorysafe.demo import seed_demo
+    from factorysafe.followups.models import FollowUpAssignment
+
+    with app.app_context():
+        report = seed_demo(12, 20, seed=5, today=TODAY, with_photos=False)
+        db.session.commit()
+        rows = db.session.scalars(sa.select(FollowUpAssignment)).all()
+        assert len(rows) == 12 and sum(r.engineer_id is None for r in rows) == 1
+    assert len(_events(app, "assign_follow_up")) == 12
+    engineer = next(email for email, role, _pw in report.accounts if role == "engineer")
+    password = next(pw for email, role, pw in report.accounts if role == "engineer")
+    auth.login(engineer, password)
+    page = client.get("/follow-ups")
+    assert page.status_code == 200
+    assert int(re.search(r'id="follow-up-count">\((\d+)\)', page.get_data(as_text=True)).group(1)) >= 3
