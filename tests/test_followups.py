@@ -105,9 +105,11 @@ def test_owners_and_the_public_do_not_see_the_calendar(client, auth, fu, who, st
 
 def test_reassign_then_a_stale_form_is_a_409_with_the_choice_kept(app, client, auth, fu):
     auth.login("lead@example.test")
-    resp = client.post(f"/follow-ups/factories/{fu.a.id}/assign",
+    calendar = client.get("/follow-ups?engineer=all").get_data(as_text=True)
+    assert f'action="/follow-ups/factories/{fu.a.id}/assign?engineer=all"' in calendar  # the filter is kept
+    resp = client.post(f"/follow-ups/factories/{fu.a.id}/assign?engineer=all",
                        data={f"assign-{fu.a.id}-engineer": str(fu.other.id), f"assign-{fu.a.id}-version": "0"})
-    assert resp.status_code == 302
+    assert resp.status_code == 302 and resp.headers["Location"].endswith("/follow-ups?engineer=all")
     assert "Alpha Knit Ltd" in client.get(f"/follow-ups?engineer={fu.other.id}").get_data(as_text=True)
     assert "Alpha Knit Ltd" not in client.get("/follow-ups").get_data(as_text=True)
     [ev] = _events(app, "assign_follow_up")

@@ -73,7 +73,8 @@ def calendar():
 
 
 def _back():
-    value = request.form.get("filter", "")
+    """The calendar with the filter it was posted from (the forms' URLs carry it; an unknown value is dropped there)."""
+    value = request.args.get("engineer", "")
     return url_for("followups.calendar", engineer=value) if value else url_for("followups.calendar")
 
 
