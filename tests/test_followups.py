@@ -250,3 +250,21 @@ def test_demo_data_gives_the_first_engineer_a_calendar(app, client, auth):
     page = client.get("/follow-ups")
     assert page.status_code == 200
     assert int(re.search(r'id="follow-up-count">\((\d+)\)', page.get_data(as_text=True)).group(1)) >= 3
+
+
+def test_a_missing_version_changes_nothing_and_keeps_the_typed_note(app, client, auth, fu):
+    auth.login("lead@example.test")
+    inspection_id = int(re.search(r"/inspections/(\d+)", _start(client, fu.a.id).headers["Location"]).group(1))
+    check_id, _version = _check(app, inspection_id, fu.reported.action_id)
+    before = len(_events(app, "check_follow_up_item"))
+    for version in (None, "", "two", "-1"):
+        data = {f"check-{check_id}-outcome": "still_open", f"check-{check_id}-note": "Typed note that must be kept"}
+        if version is not None:
+            data[f"check-{check_id}-version"] = version
+        resp = client.post(f"/follow-ups/checks/{check_id}", data=data)
+        assert resp.status_code == 400 and "did not say which version" in _text(resp)
+        assert "Typed note that must be kept" in resp.get_data(as_text=True)
+    assert len(_events(app, "check_follow_up_item")) == before
+    assign = client.post(f"/follow-ups/factories/{fu.a.id}/assign", data={f"assign-{fu.a.id}-engineer": ""})
+    assert assign.status_code == 400 and "did not say which version" in _text(assign)
+    assert not _events(app, "assign_follow_up")
