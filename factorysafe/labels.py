@@ -145,7 +145,7 @@ def _tables() -> dict:
 
     FOLLOW_UP_WHY = {
         Why.DEADLINE: _l("Earliest open deadline"),
-        Why.INTERVAL: _l("Three-month rule"),
+        Why.INTERVAL: _l("Longest interval after the last visit"),
     }
     FOLLOW_UP_DUE = {
         DueState.OVERDUE: _l("Follow-up overdue"),
