@@ -89,6 +89,8 @@ def test_calendar_in_bangla_names_the_factory_in_bangla(client, auth, fu):
     auth.login("lead@example.test")
     html = client.get("/follow-ups?lang=bn", headers={"Accept-Language": "bn"}).get_data(as_text=True)
     assert "আলফা নিট লিমিটেড" in html
+    assert 'data-count="1">(১)</small>' in html  # counts and dates in Bangla digits
+    assert (TODAY - dt.timedelta(days=5)).isoformat() not in html
 
 
 @pytest.mark.parametrize("who,status", [(None, 302), ("owner@example.test", 403)])
@@ -249,7 +251,7 @@ def test_demo_data_gives_the_first_engineer_a_calendar(app, client, auth):
     auth.login(engineer, password)
     page = client.get("/follow-ups")
     assert page.status_code == 200
-    assert int(re.search(r'id="follow-up-count">\((\d+)\)', page.get_data(as_text=True)).group(1)) >= 3
+    assert int(re.search(r'id="follow-up-count" data-count="(\d+)"', page.get_data(as_text=True)).group(1)) >= 3
 
 
 def test_a_missing_version_changes_nothing_and_keeps_the_typed_note(app, client, auth, fu):
