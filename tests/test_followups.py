@@ -150,6 +150,10 @@ def test_start_follow_up_prelists_the_open_items_and_checks_them_from_the_inspec
     page = client.get(f"/inspections/{inspection_id}")
     section = page.get_data(as_text=True).split('id="items-to-check"')[1].split("</section>")[0]
     assert "Exit cleared." in section and section.count('class="check"') == 2
+    assert "2 pre-listed items are still to check" in _text(page)  # said before the submit button, and asked again
+    assert 'data-confirm="2 pre-listed items are still to check. Submit this inspection anyway?' in page.get_data(as_text=True)
+    assert "২টি বিষয় এখনও দেখা বাকি" in _text(client.get(f"/inspections/{inspection_id}?lang=bn"))
+    client.get(f"/inspections/{inspection_id}?lang=en")  # the choice of language sticks: back to English
     again = _start(client, fu.a.id)
     assert again.status_code == 409 and "already open" in _text(again)
 
@@ -187,6 +191,7 @@ def test_start_follow_up_prelists_the_open_items_and_checks_them_from_the_inspec
     assert outcomes == ["verified", "still_open", "verified"]
     history = _text(client.get(f"/actions/{fu.late.action_id}"))
     assert "found the hazard fixed on site" in history
+    assert "still to check" not in _text(client.get(f"/inspections/{inspection_id}"))  # each item decided
     nothing = _start(client, fu.a.id)  # everything corrected and the draft still open
     assert nothing.status_code == 409
 
