@@ -323,6 +323,13 @@ def bangla_phone(browser):
     _no_csp_violations(violations)
 
 
+def browser_logout(page, server: LiveServer) -> None:
+    """Sign out as a person does and wait for the home page: the sign-out first lets the service worker forget
+    the kept pages, so the form is sent a moment after the click."""
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url(server.url + "/")
+
+
 def browser_login(page, server: LiveServer, email: str, password: str = PASSWORD) -> None:
     page.goto(server.url + "/login")
     page.get_by_label("Email").fill(email)

@@ -5,7 +5,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from conftest import browser_login
+from conftest import browser_login, browser_logout
 
 pytestmark = pytest.mark.browser
 
@@ -26,7 +26,7 @@ def test_invite_accept_and_sign_in(page, live_server, live_build):
     page.wait_for_url(live_server.url + "/admin/users")
     assert "Invitation sent to new.owner@example.test" in page.inner_text("main")
     assert "Invited" in page.locator("tr", has_text="new.owner@example.test").inner_text()
-    page.get_by_role("button", name="Sign out").click()
+    browser_logout(page, live_server)
 
     with live_server.app.app_context():
         body = db.session.scalar(sa.select(OutboxMessage.body).where(OutboxMessage.recipient == "new.owner@example.test"))

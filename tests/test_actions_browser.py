@@ -3,7 +3,7 @@ import datetime as dt
 
 import pytest
 
-from conftest import browser_login
+from conftest import browser_login, browser_logout
 from helpers_actions import World, jpeg_bytes
 
 pytestmark = pytest.mark.browser
@@ -25,7 +25,7 @@ def test_owner_reports_fix_with_photo_engineer_verifies_public_sees_corrected(br
     page.wait_for_selector(".flash:has-text('Fix reported')")  # sent by the offline-capable form, then the page
     assert "Fix reported" in page.inner_text("main")
     assert page.locator("#action-status").inner_text() == "Pending verification"
-    page.get_by_role("button", name="Sign out").click()
+    browser_logout(page, live_server)
 
     browser_login(page, live_server, "engineer@example.test")
     page.locator("#verification-queue").get_by_role("link", name="F-1").click()
@@ -69,7 +69,7 @@ def test_action_page_fits_a_phone_for_owner_and_engineer(phone_page, live_server
     phone_page.goto(f"{live_server.url}/actions/{world.action_id}")
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
     assert phone_page.get_by_label("What was done").is_visible()
-    phone_page.get_by_role("button", name="Sign out").click()
+    browser_logout(phone_page, live_server)
     browser_login(phone_page, live_server, "engineer@example.test")
     phone_page.goto(f"{live_server.url}/actions/{world.action_id}")
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 import helpers_photos as hp
-from conftest import browser_login
+from conftest import browser_login, browser_logout
 from factorysafe.db import db
 
 pytestmark = pytest.mark.browser
@@ -299,8 +299,7 @@ def test_leaving_a_half_filled_form_asks_first_and_signing_out_forgets_kept_page
     page.context.set_offline(False)
     page.route("**/findings/new*", lambda route: route.abort())  # keep it unsent through the sign-out
     assert _kept_pages(page) > 0
-    page.get_by_role("button", name="Sign out").click()
-    page.wait_for_url(f"{live_server.url}/")
+    browser_logout(page, live_server)
     assert _kept_pages(page) == 0  # another person may use this phone
     kept = page.evaluate("""() => new Promise(ok => { const r = indexedDB.open('factorysafe');
         r.onsuccess = () => { const q = r.result.transaction('outbox').objectStore('outbox').getAll();
