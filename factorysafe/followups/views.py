@@ -162,6 +162,15 @@ def follow_up_checks(inspection, bound=None) -> list[tuple]:
     return out
 
 
+@bp.app_template_global("follow_up_unchecked")
+def follow_up_unchecked(inspection) -> int:
+    """How many of a follow-up inspection's pre-listed items are still to check (0 for other inspections)."""
+    if inspection.type.value != "follow_up":
+        return 0
+    return db.session.scalar(sa.select(sa.func.count(FollowUpCheck.id)).where(
+        FollowUpCheck.inspection_id == inspection.id, FollowUpCheck.outcome == CheckOutcome.TO_CHECK)) or 0
+
+
 @bp.app_template_global("next_follow_up_of")
 def next_follow_up_of(factory_id: int):
     """(follow-up, engineer's name) of a factory for its CAP page, or (None, None)."""
